@@ -1,0 +1,197 @@
+#include "engine/context.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "engine/error.h"
+#include "engine/pipeline_cache.h"
+
+namespace vkpose {
+
+namespace {
+
+bool instanceLayerAvailable(const char* name) {
+  uint32_t count = 0;
+  if (vkEnumerateInstanceLayerProperties(&count, nullptr) != VK_SUCCESS) return false;
+  std::vector<VkLayerProperties> layers(count);
+  vkEnumerateInstanceLayerProperties(&count, layers.data());
+  for (const auto& l : layers)
+    if (std::strcmp(l.layerName, name) == 0) return true;
+  return false;
+}
+
+uint32_t loaderApiVersion() {
+  uint32_t version = VK_API_VERSION_1_0;
+  auto enumerate = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
+      vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
+  if (enumerate) enumerate(&version);
+  return version;
+}
+
+std::optional<uint32_t> computeQueueFamily(VkPhysicalDevice physical) {
+  uint32_t count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
+  // Prefer a compute-only family: it often runs asynchronously to graphics.
+  std::optional<uint32_t> any;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!(families[i].queueFlags & VK_QUEUE_COMPUTE_BIT)) continue;
+    if (!(families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) && families[i].timestampValidBits > 0) return i;
+    if (!any) any = i;
+  }
+  return any;
+}
+
+DeviceSnapshot snapshotOf(VkPhysicalDevice physical, uint32_t index) {
+  VkPhysicalDeviceProperties props;
+  vkGetPhysicalDeviceProperties(physical, &props);
+  return {index, props.deviceName, props.deviceType, props.apiVersion, computeQueueFamily(physical).has_value()};
+}
+
+}  // namespace
+
+std::string defaultPipelineCachePath() {
+  if (const char* env = std::getenv("VKPOSE_PIPELINE_CACHE")) return env;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/vkpose/pipeline-cache.bin";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/vkpose/pipeline-cache.bin";
+  return {};
+}
+
+std::unique_ptr<Context> Context::create(const ContextOptions& options) {
+  std::unique_ptr<Context> ctx(new Context());
+  ValidationSetting validation = validationSettingFromEnvironment();
+  if (options.validation) validation = {*options.validation, *options.validation};
+  std::string device_spec = options.device;
+  if (device_spec.empty())
+    if (const char* env = std::getenv("VKPOSE_DEVICE")) device_spec = env;
+
+  ctx->createInstance(validation.enabled, validation.required);
+  ctx->pickPhysicalDevice(device_spec);
+  ctx->createDevice();
+  ctx->allocator_ = std::make_unique<Allocator>(ctx->physical_, ctx->device_);
+  ctx->pipeline_cache_ = std::make_unique<PipelineCache>(
+      ctx->device_, ctx->caps_, options.pipeline_cache_path.value_or(defaultPipelineCachePath()));
+  return ctx;
+}
+
+void Context::createInstance(bool validation, bool validation_required) {
+  // A missing or broken loader reports no version entry point at all.
+  if (!vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkCreateInstance"))
+    throw Error("no Vulkan loader found (install libvulkan1 and a Vulkan driver, e.g. mesa-vulkan-drivers)");
+  if (validation && !instanceLayerAvailable(kValidationLayerName)) {
+    if (validation_required)
+      throw Error(std::string("validation requested (VKPOSE_VALIDATION) but ") + kValidationLayerName +
+                  " is not installed (Debian: vulkan-validationlayers)");
+    validation = false;
+  }
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "vkpose";
+  app.pEngineName = "vkpose";
+  app.apiVersion = std::min(loaderApiVersion(), uint32_t(VK_API_VERSION_1_3));
+  if (app.apiVersion < VK_API_VERSION_1_1)
+    throw Error("the Vulkan loader supports only Vulkan 1.0; vkpose needs 1.1 or newer");
+
+  std::vector<const char*> layers, extensions;
+  VkDebugUtilsMessengerCreateInfoEXT messenger_info = messengerCreateInfo(&validation_log_);
+  VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  if (validation) {
+    layers.push_back(kValidationLayerName);
+    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    info.pNext = &messenger_info;  // also catches messages from vkCreate/DestroyInstance
+  }
+  info.pApplicationInfo = &app;
+  info.enabledLayerCount = uint32_t(layers.size());
+  info.ppEnabledLayerNames = layers.data();
+  info.enabledExtensionCount = uint32_t(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
+  VkResult r = vkCreateInstance(&info, nullptr, &instance_);
+  if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
+    throw Error("no Vulkan driver found (VK_ERROR_INCOMPATIBLE_DRIVER); install a Vulkan driver such as mesa-vulkan-drivers");
+  VKPOSE_VK(r);
+  if (validation) {
+    auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+    VKPOSE_VK(create(instance_, &messenger_info, nullptr, &messenger_));
+  }
+}
+
+void Context::pickPhysicalDevice(const std::string& override_spec) {
+  uint32_t count = 0;
+  VKPOSE_VK(vkEnumeratePhysicalDevices(instance_, &count, nullptr));
+  std::vector<VkPhysicalDevice> devices(count);
+  VKPOSE_VK(vkEnumeratePhysicalDevices(instance_, &count, devices.data()));
+  std::vector<DeviceSnapshot> snapshots;
+  for (uint32_t i = 0; i < count; ++i) snapshots.push_back(snapshotOf(devices[i], i));
+  choice_ = chooseDevice(snapshots, override_spec);
+  if (!choice_.index) {
+    std::string detail = choice_.describeRejections();
+    throw Error(choice_.error + (detail.empty() ? "" : ":\n" + detail));
+  }
+  physical_ = devices[*choice_.index];
+  queue_family_ = computeQueueFamily(physical_).value();
+  caps_ = queryCapabilities(instance_, physical_, queue_family_);
+}
+
+void Context::createDevice() {
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queue_info.queueFamilyIndex = queue_family_;
+  queue_info.queueCount = 1;
+  queue_info.pQueuePriorities = &priority;
+
+  // Enable exactly the optional features the capability snapshot found.
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  VkPhysicalDeviceVulkan11Features v11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+  VkPhysicalDeviceVulkan12Features v12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  VkPhysicalDevice16BitStorageFeatures storage16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  if (caps_.api_version >= VK_API_VERSION_1_2) {
+    v11.storageBuffer16BitAccess = caps_.storage_16bit;
+    v12.shaderFloat16 = caps_.float16_arith;
+    v12.storageBuffer8BitAccess = caps_.storage_8bit;
+    v12.shaderInt8 = caps_.int8_arith;
+    v12.hostQueryReset = VK_FALSE;
+    features.pNext = &v11;
+    v11.pNext = &v12;
+  } else {
+    storage16.storageBuffer16BitAccess = caps_.storage_16bit;
+    features.pNext = &storage16;
+  }
+  std::vector<const char*> extensions = optionalDeviceExtensions(deviceExtensions(physical_));
+
+  VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  info.pNext = &features;
+  info.queueCreateInfoCount = 1;
+  info.pQueueCreateInfos = &queue_info;
+  info.enabledExtensionCount = uint32_t(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
+  VKPOSE_VK(vkCreateDevice(physical_, &info, nullptr, &device_));
+  vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
+  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VKPOSE_VK(vkCreateFence(device_, &fence_info, nullptr, &fence_));
+}
+
+void Context::submitAndWait(VkCommandBuffer cmd) {
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &cmd;
+  VKPOSE_VK(vkResetFences(device_, 1, &fence_));
+  VKPOSE_VK(vkQueueSubmit(queue_, 1, &submit, fence_));
+  VKPOSE_VK(vkWaitForFences(device_, 1, &fence_, VK_TRUE, UINT64_MAX));
+}
+
+Context::~Context() {
+  if (device_) vkDeviceWaitIdle(device_);
+  pipeline_cache_.reset();  // saves to disk while the device still exists
+  allocator_.reset();
+  if (fence_) vkDestroyFence(device_, fence_, nullptr);
+  if (device_) vkDestroyDevice(device_, nullptr);
+  if (messenger_) {
+    auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+    destroy(instance_, messenger_, nullptr);
+  }
+  if (instance_) vkDestroyInstance(instance_, nullptr);
+}
+
+}  // namespace vkpose

@@ -1,0 +1,141 @@
+#include "engine/pipeline.h"
+
+#include "engine/context.h"
+#include "engine/error.h"
+#include "engine/pipeline_cache.h"
+#include "shader_registry.h"
+
+namespace vkpose {
+
+namespace {
+
+// Storage buffers per set: enough for any kernel here (input, output, weights, bias, extras).
+constexpr uint32_t kMaxBindingsPerSet = 8;
+
+VkShaderModule createModule(VkDevice device, const std::string& name) {
+  const shaders::SpirvBlob* blob = shaders::find(name);
+  if (!blob) throw Error("no embedded SPIR-V named '" + name + "' (was the variant added to shaders/CMakeLists.txt?)");
+  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  info.codeSize = blob->word_count * 4;
+  info.pCode = blob->words;
+  VkShaderModule module = VK_NULL_HANDLE;
+  VKPOSE_VK(vkCreateShaderModule(device, &info, nullptr, &module));
+  return module;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc) : device_(ctx.device()), desc_(desc) {
+  try {
+    create(ctx);
+  } catch (...) {
+    destroyHandles();  // the destructor won't run for a constructor that throws
+    throw;
+  }
+}
+
+void Pipeline::create(Context& ctx) {
+  const PipelineDesc& desc = desc_;
+  if (desc.push_constant_bytes > kMaxPushConstantBytes)
+    throw Error("pipeline " + desc.shader + ": push constants exceed 128 bytes");
+  if (desc.storage_buffers > kMaxBindingsPerSet) throw Error("pipeline " + desc.shader + ": too many bindings");
+
+  std::vector<VkDescriptorSetLayoutBinding> bindings(desc.storage_buffers);
+  for (uint32_t i = 0; i < desc.storage_buffers; ++i)
+    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  set_info.bindingCount = uint32_t(bindings.size());
+  set_info.pBindings = bindings.data();
+  VKPOSE_VK(vkCreateDescriptorSetLayout(device_, &set_info, nullptr, &set_layout_));
+
+  VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, desc.push_constant_bytes};
+  VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layout_info.setLayoutCount = 1;
+  layout_info.pSetLayouts = &set_layout_;
+  layout_info.pushConstantRangeCount = desc.push_constant_bytes ? 1 : 0;
+  layout_info.pPushConstantRanges = &push;
+  VKPOSE_VK(vkCreatePipelineLayout(device_, &layout_info, nullptr, &layout_));
+
+  std::vector<uint32_t> values{desc.local_size[0], desc.local_size[1], desc.local_size[2]};
+  values.insert(values.end(), desc.spec_constants.begin(), desc.spec_constants.end());
+  std::vector<VkSpecializationMapEntry> entries(values.size());
+  for (uint32_t i = 0; i < values.size(); ++i) entries[i] = {i, i * 4, 4};
+  VkSpecializationInfo spec{uint32_t(entries.size()), entries.data(), values.size() * 4, values.data()};
+
+  VkShaderModule module = createModule(device_, desc.shader);
+  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+  info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  info.stage.module = module;
+  info.stage.pName = "main";
+  info.stage.pSpecializationInfo = &spec;
+  info.layout = layout_;
+  VkResult r = vkCreateComputePipelines(device_, ctx.pipelineCache().handle(), 1, &info, nullptr, &pipeline_);
+  vkDestroyShaderModule(device_, module, nullptr);
+  VKPOSE_VK(r);
+}
+
+Pipeline::~Pipeline() { destroyHandles(); }
+
+void Pipeline::destroyHandles() {
+  vkDestroyPipeline(device_, pipeline_, nullptr);
+  vkDestroyPipelineLayout(device_, layout_, nullptr);
+  vkDestroyDescriptorSetLayout(device_, set_layout_, nullptr);
+  pipeline_ = VK_NULL_HANDLE;
+  layout_ = VK_NULL_HANDLE;
+  set_layout_ = VK_NULL_HANDLE;
+}
+
+BufferBinding bind(const Buffer& buffer) { return {buffer.handle(), 0, buffer.size()}; }
+
+DescriptorArena::DescriptorArena(Context& ctx, uint32_t sets_per_pool)
+    : device_(ctx.device()), sets_per_pool_(sets_per_pool) {}
+
+DescriptorArena::~DescriptorArena() {
+  for (VkDescriptorPool pool : pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
+}
+
+VkDescriptorPool DescriptorArena::newPool() {
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets_per_pool_ * kMaxBindingsPerSet};
+  VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  info.maxSets = sets_per_pool_;
+  info.poolSizeCount = 1;
+  info.pPoolSizes = &size;
+  VkDescriptorPool pool = VK_NULL_HANDLE;
+  VKPOSE_VK(vkCreateDescriptorPool(device_, &info, nullptr, &pool));
+  pools_.push_back(pool);
+  return pool;
+}
+
+VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<const BufferBinding> buffers) {
+  if (buffers.size() != pipeline.desc().storage_buffers)
+    throw Error("pipeline " + pipeline.desc().shader + " takes " + std::to_string(pipeline.desc().storage_buffers) +
+                " buffers, got " + std::to_string(buffers.size()));
+  VkDescriptorSetLayout layout = pipeline.setLayout();
+  VkDescriptorSetAllocateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  info.descriptorSetCount = 1;
+  info.pSetLayouts = &layout;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  info.descriptorPool = pools_.empty() ? newPool() : pools_.back();
+  VkResult r = vkAllocateDescriptorSets(device_, &info, &set);
+  if (r == VK_ERROR_OUT_OF_POOL_MEMORY || r == VK_ERROR_FRAGMENTED_POOL) {
+    info.descriptorPool = newPool();
+    r = vkAllocateDescriptorSets(device_, &info, &set);
+  }
+  VKPOSE_VK(r);
+  std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+  std::vector<VkWriteDescriptorSet> writes(buffers.size());
+  for (uint32_t i = 0; i < buffers.size(); ++i) {
+    infos[i] = {buffers[i].buffer, buffers[i].offset, buffers[i].range};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
+  return set;
+}
+
+}  // namespace vkpose

@@ -1,0 +1,81 @@
+// Compute pipelines built from embedded SPIR-V. Every kernel binds only
+// storage buffers (bindings 0..N-1 of set 0), takes its workgroup size from
+// specialization constants 0-2 and any further constants from id 3 on.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vkpose {
+
+class Context;
+class Buffer;
+
+// Push-constant blocks are mirrored by C++ structs; Vulkan guarantees only 128 bytes.
+inline constexpr uint32_t kMaxPushConstantBytes = 128;
+#define VKPOSE_PUSH_CONSTANTS(Type) \
+  static_assert(sizeof(Type) <= ::vkpose::kMaxPushConstantBytes, #Type " exceeds the 128-byte push constant budget")
+
+struct PipelineDesc {
+  std::string shader;  // embedded variant name, e.g. "conv2d_relu_fp32"
+  uint32_t storage_buffers = 0;
+  uint32_t push_constant_bytes = 0;
+  std::array<uint32_t, 3> local_size{64, 1, 1};
+  std::vector<uint32_t> spec_constants;  // ids 3, 4, ...
+};
+
+class Pipeline {
+ public:
+  Pipeline(Context& ctx, const PipelineDesc& desc);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  VkPipeline handle() const { return pipeline_; }
+  VkPipelineLayout layout() const { return layout_; }
+  VkDescriptorSetLayout setLayout() const { return set_layout_; }
+  const PipelineDesc& desc() const { return desc_; }
+
+ private:
+  void create(Context& ctx);
+  void destroyHandles();
+
+  VkDevice device_;
+  PipelineDesc desc_;
+  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+};
+
+struct BufferBinding {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  uint64_t offset = 0;
+  uint64_t range = VK_WHOLE_SIZE;
+};
+BufferBinding bind(const Buffer& buffer);
+
+// Descriptor sets are allocated once when a plan is recorded and live as
+// long as the arena; nothing is allocated or updated per frame.
+class DescriptorArena {
+ public:
+  explicit DescriptorArena(Context& ctx, uint32_t sets_per_pool = 64);
+  ~DescriptorArena();
+  DescriptorArena(const DescriptorArena&) = delete;
+  DescriptorArena& operator=(const DescriptorArena&) = delete;
+
+  VkDescriptorSet allocate(const Pipeline& pipeline, std::span<const BufferBinding> buffers);
+
+ private:
+  VkDescriptorPool newPool();
+
+  VkDevice device_;
+  uint32_t sets_per_pool_;
+  std::vector<VkDescriptorPool> pools_;
+};
+
+}  // namespace vkpose
