@@ -7,8 +7,11 @@
 namespace vkpose::test {
 
 Context& gpu() {
-  static std::unique_ptr<Context> ctx = [] {
-    auto created = Context::create();
+  // Deliberately never destroyed: destroying it unloads the driver at exit,
+  // and LeakSanitizer then can't attribute the driver's own leftovers to a
+  // library it could suppress. Tests that need destruction make their own.
+  static Context* ctx = [] {
+    Context* created = Context::create().release();
     std::printf("[ gpu      ] %s, %s %s, validation %s\n", created->caps().device_name.c_str(),
                 created->caps().driver_name.c_str(), created->caps().driverVersionText().c_str(),
                 created->validationEnabled() ? "on" : "off");
@@ -16,6 +19,18 @@ Context& gpu() {
   }();
   return *ctx;
 }
+
+namespace {
+
+// Creating the shared context before any test keeps the driver loaded for the
+// whole process, also for tests that build and destroy contexts of their own.
+class GpuEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override { gpu(); }
+};
+[[maybe_unused]] const auto* const kGpuEnvironment = ::testing::AddGlobalTestEnvironment(new GpuEnvironment);
+
+}  // namespace
 
 void GpuTest::SetUp() {
   // Messages from an earlier test belong to that test; start clean.

@@ -1,0 +1,183 @@
+// Pipelines from embedded SPIR-V with push and specialization constants,
+// the on-disk pipeline cache, barriers and timestamps.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/error.h"
+#include "engine/pipeline.h"
+#include "engine/pipeline_cache.h"
+#include "engine/recorder.h"
+#include "engine/timestamps.h"
+#include "engine/transfer.h"
+#include "shader_registry.h"
+#include "tests/support/gpu_test.h"
+
+namespace vkpose::test {
+namespace {
+
+struct SelftestPush {
+  uint32_t count;
+  float scale;
+};
+VKPOSE_PUSH_CONSTANTS(SelftestPush);
+
+uint32_t floatBits(float f) { return std::bit_cast<uint32_t>(f); }
+
+class Pipelines : public GpuTest {
+ protected:
+  // Runs out[i] = in[i] * scale + offset over `count` floats.
+  std::vector<float> runSelftest(uint32_t count, float scale, float offset, TimestampQueries* timestamps = nullptr) {
+    Pipeline pipeline(ctx(), {"selftest_fp32", 2, sizeof(SelftestPush), {64, 1, 1}, {floatBits(offset)}});
+    Buffer in = ctx().allocator().createBuffer(count * 4, MemoryUsage::DeviceLocal);
+    Buffer out = ctx().allocator().createBuffer(count * 4, MemoryUsage::DeviceLocal);
+    std::vector<float> data(count);
+    for (uint32_t i = 0; i < count; ++i) data[i] = float(i) - 100.f;
+    uploadToBuffer(ctx(), in, data.data(), count * 4);
+    DescriptorArena arena(ctx());
+    BufferBinding bindings[] = {bind(in), bind(out)};
+    VkDescriptorSet set = arena.allocate(pipeline, bindings);
+    CommandRecorder rec(ctx());
+    rec.begin();
+    if (timestamps) rec.resetTimestamps(*timestamps);
+    rec.fill(out, 0x7FC00000u);
+    rec.barrier(Stage::Transfer, Stage::Compute, "poison fill lands before the kernel writes");
+    if (timestamps) rec.timestamp(*timestamps, "start");
+    rec.dispatch(pipeline, set, SelftestPush{count, scale}, {(count + 63) / 64, 1, 1});
+    if (timestamps) rec.timestamp(*timestamps, "selftest");
+    rec.end();
+    rec.submitAndWait();
+    std::vector<float> result(count);
+    downloadFromBuffer(ctx(), out, result.data(), count * 4);
+    return result;
+  }
+};
+
+TEST_F(Pipelines, PushAndSpecializationConstantsReachTheShader) {
+  std::vector<float> out = runSelftest(1000, 2.5f, 7.f);
+  for (uint32_t i = 0; i < 1000; ++i) ASSERT_EQ(out[i], (float(i) - 100.f) * 2.5f + 7.f) << "at " << i;
+}
+
+TEST_F(Pipelines, CountNotAMultipleOfTheWorkgroup) {
+  std::vector<float> out = runSelftest(65, 1.f, 0.f);
+  EXPECT_EQ(out[64], -36.f);
+}
+
+TEST_F(Pipelines, TimestampsMeasureTheDispatch) {
+  if (!ctx().caps().timestamps) GTEST_SKIP() << "device has no timestamp queries on its compute queue";
+  TimestampQueries timestamps(ctx(), 4);
+  runSelftest(1 << 16, 1.f, 0.f, &timestamps);
+  auto spans = timestamps.results();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].label, "selftest");
+  EXPECT_GT(spans[0].ms, 0.0);
+  EXPECT_LT(spans[0].ms, 10000.0);
+}
+
+TEST_F(Pipelines, UnknownShaderIsAClearError) {
+  try {
+    Pipeline p(ctx(), {"no_such_kernel_fp32", 2, 0, {64, 1, 1}, {}});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no_such_kernel_fp32"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Pipelines, PushConstantSizeMismatchIsRefused) {
+  Pipeline pipeline(ctx(), {"selftest_fp32", 2, sizeof(SelftestPush), {64, 1, 1}, {0}});
+  Buffer a = ctx().allocator().createBuffer(16, MemoryUsage::DeviceLocal);
+  DescriptorArena arena(ctx());
+  BufferBinding bindings[] = {bind(a), bind(a)};
+  VkDescriptorSet set = arena.allocate(pipeline, bindings);
+  CommandRecorder rec(ctx());
+  rec.begin();
+  EXPECT_THROW(rec.dispatch(pipeline, set, uint32_t(4), {1, 1, 1}), Error);
+  rec.end();
+}
+
+TEST_F(Pipelines, BarrierNeedsAReason) {
+  CommandRecorder rec(ctx());
+  rec.begin();
+  EXPECT_THROW(rec.barrier(Stage::Compute, Stage::Compute, ""), Error);
+  rec.barrier(Stage::Compute, Stage::Compute, "a reason");
+  EXPECT_EQ(rec.barrierReasons().size(), 1u);
+  rec.end();
+}
+
+TEST_F(Pipelines, DescriptorArenaGrowsPastOnePool) {
+  Pipeline pipeline(ctx(), {"selftest_fp32", 2, sizeof(SelftestPush), {64, 1, 1}, {0}});
+  Buffer a = ctx().allocator().createBuffer(16, MemoryUsage::DeviceLocal);
+  DescriptorArena arena(ctx(), 4);
+  BufferBinding bindings[] = {bind(a), bind(a)};
+  for (int i = 0; i < 20; ++i) EXPECT_NE(arena.allocate(pipeline, bindings), VK_NULL_HANDLE);
+}
+
+TEST_F(Pipelines, EveryEmbeddedVariantIsValidSpirv) {
+  for (const auto& blob : shaders::all()) {
+    ASSERT_GT(blob.word_count, 5u) << blob.name;
+    EXPECT_EQ(blob.words[0], 0x07230203u) << blob.name << " lacks the SPIR-V magic number";
+  }
+}
+
+class PipelineCacheFile : public GpuTest {
+ protected:
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("vkpose-cache-test-" + std::to_string(::getpid()));
+  std::filesystem::path file = dir / "cache.bin";
+  void TearDown() override {
+    std::filesystem::remove_all(dir);
+    GpuTest::TearDown();
+  }
+};
+
+TEST_F(PipelineCacheFile, SavedCacheIsLoadedNextTime) {
+  {
+    PipelineCache cache(ctx().device(), ctx().caps(), file.string());
+    EXPECT_FALSE(cache.loadedFromDisk());
+  }
+  ASSERT_TRUE(std::filesystem::exists(file));
+  PipelineCache again(ctx().device(), ctx().caps(), file.string());
+  EXPECT_TRUE(again.loadedFromDisk());
+  EXPECT_TRUE(again.warning().empty());
+}
+
+TEST_F(PipelineCacheFile, CorruptFileIsIgnoredWithAWarning) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(file, std::ios::binary) << "this is not a pipeline cache at all, just some bytes.............";
+  PipelineCache cache(ctx().device(), ctx().caps(), file.string());
+  EXPECT_FALSE(cache.loadedFromDisk());
+  EXPECT_FALSE(cache.warning().empty());
+}
+
+TEST_F(PipelineCacheFile, TruncatedFileIsIgnored) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(file, std::ios::binary) << "abc";
+  PipelineCache cache(ctx().device(), ctx().caps(), file.string());
+  EXPECT_FALSE(cache.loadedFromDisk());
+  EXPECT_NE(cache.warning().find("shorter"), std::string::npos) << cache.warning();
+}
+
+TEST_F(PipelineCacheFile, ForeignDeviceHeaderIsIgnored) {
+  { PipelineCache cache(ctx().device(), ctx().caps(), file.string()); }
+  std::vector<char> bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GE(bytes.size(), 32u);
+  bytes[8] ^= 0x5A;  // vendorID
+  std::ofstream(file, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  PipelineCache cache(ctx().device(), ctx().caps(), file.string());
+  EXPECT_FALSE(cache.loadedFromDisk());
+  EXPECT_NE(cache.warning().find("another device"), std::string::npos) << cache.warning();
+}
+
+TEST_F(PipelineCacheFile, EmptyPathKeepsCacheInMemory) {
+  PipelineCache cache(ctx().device(), ctx().caps(), "");
+  EXPECT_FALSE(cache.loadedFromDisk());
+  EXPECT_NO_THROW(cache.save());
+}
+
+}  // namespace
+}  // namespace vkpose::test

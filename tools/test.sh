@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine: installs dependencies,
+# builds the release and ASan/UBSan configurations, runs every test on the
+# default Vulkan device (lavapipe where there is no GPU) with validation on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/install-deps.sh
+
+jobs=$(nproc)
+run_preset() {
+  local preset=$1
+  echo "== $preset: configure + build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "== $preset: test"
+  ctest --preset "$preset" -j "$jobs" --timeout 600
+}
+
+run_preset release
+if [ "${VKPOSE_SKIP_ASAN:-0}" != "1" ]; then
+  # ASan must not mistake the Vulkan driver's intentional leaks at exit for ours.
+  export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
+  export ASAN_OPTIONS="detect_leaks=1"
+  run_preset asan
+fi
