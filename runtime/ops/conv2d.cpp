@@ -1,0 +1,147 @@
+#include "runtime/ops/conv2d.h"
+
+#include <algorithm>
+
+#include "engine/error.h"
+#include "engine/recorder.h"
+
+namespace vkpose {
+
+namespace {
+
+// Output channel blocks (of 4) each invocation accumulates: every input
+// vec4 it loads feeds this many blocks. Spec constant 3 of conv2d.comp.
+constexpr uint32_t kOutBlocksPerInvocation = 2;
+
+struct Conv2dPush {
+  uint32_t in_w, in_h, in_c4;
+  uint32_t out_w, out_h, out_c4, out_channels;
+  int32_t kernel_w, kernel_h;
+  int32_t stride_w, stride_h;
+  int32_t dilation_w, dilation_h;
+  int32_t pad_left, pad_top;
+  float clip_min, clip_max;
+};
+VKPOSE_PUSH_CONSTANTS(Conv2dPush);
+
+size_t paddedOutBlocks(const Conv2dParams& p) {
+  size_t oc4 = divUp(uint64_t(p.out_channels), 4);
+  return divUp(oc4, kOutBlocksPerInvocation) * size_t(kOutBlocksPerInvocation);
+}
+
+void checkWeightCounts(const Conv2dParams& p, size_t weights, size_t bias) {
+  size_t taps = size_t(p.window.kernel_h) * size_t(p.window.kernel_w);
+  size_t expected = size_t(p.out_channels) * size_t(p.in_channels) * taps;
+  if (weights != expected)
+    throw Error("Conv2d: weights has " + std::to_string(weights) + " values, expected " + std::to_string(expected) +
+                " (OIHW " + std::to_string(p.out_channels) + "x" + std::to_string(p.in_channels) + "x" +
+                std::to_string(p.window.kernel_h) + "x" + std::to_string(p.window.kernel_w) + ")");
+  if (bias != 0 && bias != size_t(p.out_channels))
+    throw Error("Conv2d: bias has " + std::to_string(bias) + " values, expected 0 or out_channels = " +
+                std::to_string(p.out_channels));
+}
+
+const Conv2dParams& checkedParams(const Conv2dParams& p, size_t weights, size_t bias) {
+  if (p.groups != 1)
+    throw Error("Conv2d: groups = " + std::to_string(p.groups) +
+                " is not supported; this op is dense (groups = 1), depthwise convolution is a separate op");
+  if (p.in_channels < 1 || p.out_channels < 1)
+    throw Error("Conv2d: channel counts must be positive, got in " + std::to_string(p.in_channels) + ", out " +
+                std::to_string(p.out_channels));
+  // The input size is unknown until record time; checking against the
+  // smallest input the window fits validates only the window's own fields.
+  const ConvParams& w = p.window;
+  Shape smallest{p.in_channels, w.dilation_h * (w.kernel_h - 1) + 1, w.dilation_w * (w.kernel_w - 1) + 1};
+  validateWindow(w, smallest, "Conv2d");
+  checkWeightCounts(p, weights, bias);
+  return p;
+}
+
+std::vector<float> packWeights(const Conv2dParams& p, const std::vector<float>& oihw) {
+  size_t taps = size_t(p.window.kernel_h) * size_t(p.window.kernel_w);
+  size_t in_c4 = divUp(uint64_t(p.in_channels), 4);
+  std::vector<float> packed(paddedOutBlocks(p) * in_c4 * taps * 16, 0.f);
+  for (size_t oc = 0; oc < size_t(p.out_channels); ++oc)
+    for (size_t ic = 0; ic < size_t(p.in_channels); ++ic)
+      for (size_t tap = 0; tap < taps; ++tap) {
+        size_t vec4 = (((oc / 4) * in_c4 + ic / 4) * taps + tap) * 4 + ic % 4;
+        packed[vec4 * 4 + oc % 4] = oihw[(oc * size_t(p.in_channels) + ic) * taps + tap];
+      }
+  return packed;
+}
+
+std::vector<float> packBias(const Conv2dParams& p, const std::vector<float>& bias) {
+  std::vector<float> packed(paddedOutBlocks(p) * 4, 0.f);
+  std::copy(bias.begin(), bias.end(), packed.begin());
+  return packed;
+}
+
+PipelineDesc conv2dDesc(Context& ctx, Precision precision, Activation activation) {
+  requirePrecision(ctx, precision);
+  return {variantName("conv2d", activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx),
+          {kOutBlocksPerInvocation}};
+}
+
+Conv2dPush makePush(const Conv2dParams& p, const Epilogue& e, Shape in, Shape out) {
+  const ConvParams& w = p.window;
+  Conv2dPush push{};
+  push.in_w = uint32_t(in.w);
+  push.in_h = uint32_t(in.h);
+  push.in_c4 = uint32_t(in.c4());
+  push.out_w = uint32_t(out.w);
+  push.out_h = uint32_t(out.h);
+  push.out_c4 = uint32_t(out.c4());
+  push.out_channels = uint32_t(out.c);
+  push.kernel_w = w.kernel_w;
+  push.kernel_h = w.kernel_h;
+  push.stride_w = w.stride_w;
+  push.stride_h = w.stride_h;
+  push.dilation_w = w.dilation_w;
+  push.dilation_h = w.dilation_h;
+  push.pad_left = w.pad.left;
+  push.pad_top = w.pad.top;
+  push.clip_min = e.clip_min;
+  push.clip_max = e.clip_max;
+  return push;
+}
+
+}  // namespace
+
+Conv2dOp::Conv2dOp(Context& ctx, const Conv2dParams& params, const std::vector<float>& weights,
+                   const std::vector<float>& bias, Precision precision, Epilogue epilogue)
+    : params_(checkedParams(params, weights.size(), bias.size())),
+      precision_(precision),
+      epilogue_(epilogue),
+      pipeline_(ctx, conv2dDesc(ctx, precision, epilogue.activation)),
+      weights_(uploadConstants(ctx, packWeights(params_, weights), precision)),
+      bias_(uploadConstants(ctx, packBias(params_, bias), precision)) {}
+
+Shape Conv2dOp::outputShape(Shape in) const {
+  if (in.c != params_.in_channels)
+    throw Error("Conv2d: input " + in.str() + " has " + std::to_string(in.c) + " channels, the op expects " +
+                std::to_string(params_.in_channels));
+  return windowOutputShape(params_.window, in, params_.out_channels, "Conv2d");
+}
+
+void Conv2dOp::checkTensors(const Tensor& in, const Tensor& out) const {
+  for (const Tensor* t : {&in, &out})
+    if (t->precision != precision_)
+      throw Error(std::string("Conv2d: ") + (t == &in ? "input" : "output") + " tensor precision " +
+                  precisionSuffix(t->precision) + " differs from the op's " + precisionSuffix(precision_));
+  Shape expected = outputShape(in.shape);
+  if (!(out.shape == expected))
+    throw Error("Conv2d: output tensor is " + out.shape.str() + ", expected " + expected.str() + " for input " +
+                in.shape.str() + " (" + params_.window.str() + ")");
+}
+
+void Conv2dOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out) {
+  checkTensors(in, out);
+  BufferBinding bindings[] = {bind(in.buffer), bind(weights_), bind(bias_), bind(out.buffer)};
+  VkDescriptorSet set = arena.allocate(pipeline_, bindings);
+  const auto& local = pipeline_.desc().local_size;
+  rec.dispatch(pipeline_, set, makePush(params_, epilogue_, in.shape, out.shape),
+               {divUp(uint64_t(out.shape.w), local[0]), divUp(uint64_t(out.shape.h), local[1]),
+                divUp(divUp(uint64_t(out.shape.c4()), kOutBlocksPerInvocation), local[2])});
+}
+
+}  // namespace vkpose

@@ -1,0 +1,258 @@
+// Conv2dOp against the double reference: kernel shapes, strides, dilation,
+// asymmetric padding, odd sizes and channel counts, every activation and
+// precision; plus the raw packed output (padding lanes must be exact zeros)
+// and the errors bad arguments raise.
+#include <functional>
+#include <string>
+#include <ostream>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/recorder.h"
+#include "engine/transfer.h"
+#include "runtime/ops/conv2d.h"
+#include "tests/reference/reference_ops.h"
+#include "tests/support/gpu_test.h"
+#include "tests/support/test_data.h"
+
+namespace vkpose::test {
+namespace {
+
+struct ConvCase {
+  std::string label;  // part of the test name
+  int cin, cout, h, w;
+  ConvParams window;
+  Epilogue epilogue{};
+  bool bias = true;
+  Precision precision = Precision::FP32;
+};
+
+ConvParams window(int kh, int kw, int sh, int sw, Padding pad = {}, int dh = 1, int dw = 1) {
+  return {kh, kw, sh, sw, dh, dw, pad};
+}
+
+std::string describe(const ConvCase& c) {
+  return "conv2d(" + c.window.str() + ",cin=" + std::to_string(c.cin) + ",cout=" + std::to_string(c.cout) +
+         ",h=" + std::to_string(c.h) + ",w=" + std::to_string(c.w) + "," + activationSuffix(c.epilogue.activation) +
+         (c.bias ? "" : ",nobias") + "," + precisionSuffix(c.precision) + ")";
+}
+
+void PrintTo(const ConvCase& c, std::ostream* os) { *os << describe(c); }
+
+ref::Activation refActivation(Activation a) {
+  switch (a) {
+    case Activation::None: return ref::Activation::None;
+    case Activation::Relu: return ref::Activation::Relu;
+    case Activation::Clip: return ref::Activation::Clip;
+    case Activation::Sigmoid: return ref::Activation::Sigmoid;
+  }
+  throw std::logic_error("unknown activation");
+}
+
+ref::ConvSpec refSpec(const ConvParams& w, const Epilogue& e) {
+  ref::ConvSpec spec;
+  spec.kh = w.kernel_h;
+  spec.kw = w.kernel_w;
+  spec.stride_h = w.stride_h;
+  spec.stride_w = w.stride_w;
+  spec.dilation_h = w.dilation_h;
+  spec.dilation_w = w.dilation_w;
+  spec.pad = {w.pad.top, w.pad.left, w.pad.bottom, w.pad.right};
+  spec.epilogue.act = refActivation(e.activation);
+  spec.epilogue.clip_min = e.clip_min;
+  spec.epilogue.clip_max = e.clip_max;
+  return spec;
+}
+
+// The values the GPU actually sees, so the reference measures only the
+// kernel's arithmetic: fp16 precisions store halves.
+std::vector<float> asStored(std::vector<float> values, Precision p) {
+  if (p == Precision::FP32) return values;
+  for (float& v : values) v = halfToFloat(floatToHalf(v));
+  return values;
+}
+
+std::vector<float> downloadPacked(Context& ctx, const Tensor& t) {
+  std::vector<uint8_t> bytes(t.bytes());
+  downloadFromBuffer(ctx, t.buffer, bytes.data(), bytes.size());
+  return fromStorage(bytes, t.precision);
+}
+
+::testing::AssertionResult paddedLanesAreZero(const std::vector<float>& packed, Shape s) {
+  uint64_t plane = uint64_t(s.h) * uint64_t(s.w);
+  for (uint64_t i = 0; i < s.vec4Count(); ++i)
+    for (uint64_t lane = 0; lane < 4; ++lane) {
+      uint64_t channel = i / plane * 4 + lane;
+      float v = packed[i * 4 + lane];
+      if (channel >= uint64_t(s.c) && v != 0.f)  // NaN (poison left unwritten) fails too
+        return ::testing::AssertionFailure() << "padding channel " << channel << " of vec4 " << i << " holds " << v;
+    }
+  return ::testing::AssertionSuccess();
+}
+
+std::vector<float> runConv(Context& ctx, Conv2dOp& op, const Tensor& in, const Tensor& out) {
+  poison(ctx, out);
+  DescriptorArena arena(ctx);
+  CommandRecorder rec(ctx);
+  rec.begin();
+  op.record(rec, arena, in, out);
+  rec.end();
+  rec.submitAndWait();
+  return downloadPacked(ctx, out);
+}
+
+class Conv2dTest : public GpuTest, public ::testing::WithParamInterface<ConvCase> {};
+
+TEST_P(Conv2dTest, MatchesReference) {
+  const ConvCase& c = GetParam();
+  const Precision precision = c.precision;
+  VKPOSE_REQUIRE_PRECISION(precision);
+  SCOPED_TRACE(describe(c));
+  size_t taps = size_t(c.window.kernel_h) * size_t(c.window.kernel_w);
+  auto input = asStored(randomFloats(size_t(c.cin) * size_t(c.h) * size_t(c.w), kDefaultSeed + 1), precision);
+  auto weights = asStored(randomFloats(size_t(c.cout) * size_t(c.cin) * taps, kDefaultSeed + 2), precision);
+  std::vector<float> bias;
+  if (c.bias) bias = asStored(randomFloats(size_t(c.cout), kDefaultSeed + 3), precision);
+
+  Conv2dOp op(ctx(), {c.window, c.cin, c.cout, 1}, weights, bias, precision, c.epilogue);
+  Tensor in = Tensor::create(ctx(), {c.cin, c.h, c.w}, precision);
+  Tensor out = Tensor::create(ctx(), op.outputShape(in.shape), precision);
+  uploadTensor(ctx(), in, input);
+  std::vector<float> packed = runConv(ctx(), op, in, out);
+
+  ref::Tensor ref_in{c.cin, c.h, c.w, toDoubles(input)};
+  ref::Tensor expected = ref::conv2d(ref_in, toDoubles(weights), toDoubles(bias), c.cout, refSpec(c.window, c.epilogue));
+  ASSERT_EQ(out.shape, (Shape{expected.c, expected.h, expected.w}));
+  EXPECT_TRUE(paddedLanesAreZero(packed, out.shape));
+  double abs_floor = precision == Precision::FP32 ? 1e-6 : 1e-3;
+  EXPECT_TRUE(nearlyEqual(unpackC4HW4(packed, out.shape), expected.data, tolerance(precision), abs_floor));
+}
+
+const Epilogue kRelu6{Activation::Clip, 0.f, 6.f};
+const Padding kPad1{1, 1, 1, 1};
+
+const ConvCase kCases[] = {
+    {"k1x1_c8to8_17x17", 8, 8, 17, 17, window(1, 1, 1, 1)},
+    {"k3x3_c8to12_33x33", 8, 12, 33, 33, window(3, 3, 1, 1, kPad1)},
+    {"k5x5_c5to8_17x17", 5, 8, 17, 17, window(5, 5, 1, 1, {2, 2, 2, 2})},
+    {"k3x5_c4to8_9x9", 4, 8, 9, 9, window(3, 5, 1, 1, {1, 2, 1, 2})},
+    {"k7x7_s2_c3to8_65x65", 3, 8, 65, 65, window(7, 7, 2, 2, {3, 3, 3, 3})},
+    {"k3x3_s2_c8to8_33x33", 8, 8, 33, 33, window(3, 3, 2, 2, kPad1)},
+    {"k3x3_s2x1_c4to8_17x17", 4, 8, 17, 17, window(3, 3, 2, 1, kPad1)},
+    {"k3x3_d2_c8to8_33x33", 8, 8, 33, 33, window(3, 3, 1, 1, {2, 2, 2, 2}, 2, 2)},
+    {"k3x3_d1x2_s2_c4to4_17x17", 4, 4, 17, 17, window(3, 3, 2, 2, {1, 2, 1, 2}, 1, 2)},
+    {"tf_same_even_k3x3_s2_c4to8_256x256", 4, 8, 256, 256, window(3, 3, 2, 2, {0, 0, 1, 1})},
+    {"pad2_0_1_3_k3x3_c4to4_17x17", 4, 4, 17, 17, window(3, 3, 1, 1, {2, 0, 1, 3})},
+    {"k3x3_c4to4_129x129", 4, 4, 129, 129, window(3, 3, 1, 1, kPad1)},
+    {"k3x3_s2_c3to17_9x9", 3, 17, 9, 9, window(3, 3, 2, 2, kPad1)},
+    {"k1x1_c8to34_17x17", 8, 34, 17, 17, window(1, 1, 1, 1)},
+    {"k3x3_c17to8_9x9", 17, 8, 9, 9, window(3, 3, 1, 1, kPad1)},
+    {"k3x3_c16to16_1x1", 16, 16, 1, 1, window(3, 3, 1, 1, kPad1)},
+    {"k1x1_c6to20_1x1", 6, 20, 1, 1, window(1, 1, 1, 1)},
+    {"posenet_conv0_k3x3_s2_c3to24_257x257_relu6", 3, 24, 257, 257, window(3, 3, 2, 2, kPad1), kRelu6},
+    {"relu_k3x3_c8to17_17x17", 8, 17, 17, 17, window(3, 3, 1, 1, kPad1), {Activation::Relu}},
+    {"clip_m1p5_3_k3x3_c8to17_17x17", 8, 17, 17, 17, window(3, 3, 1, 1, kPad1),
+     {Activation::Clip, -1.5f, 3.f}},
+    {"sigmoid_k3x3_c4to17_17x17", 4, 17, 17, 17, window(3, 3, 1, 1, kPad1), {Activation::Sigmoid}},
+    {"nobias_k3x3_c8to12_17x17", 8, 12, 17, 17, window(3, 3, 1, 1, kPad1), {}, false},
+};
+
+std::vector<ConvCase> inEveryPrecision(std::span<const ConvCase> cases) {
+  std::vector<ConvCase> all;
+  for (const ConvCase& c : cases)
+    for (Precision p : {Precision::FP32, Precision::FP16Storage, Precision::FP16Arith}) {
+      all.push_back(c);
+      all.back().precision = p;
+    }
+  return all;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest, ::testing::ValuesIn(inEveryPrecision(kCases)),
+                         [](const auto& test) { return test.param.label + "_" + precisionSuffix(test.param.precision); });
+
+// ---- bad arguments ----
+
+void expectError(const std::function<void()>& action, const std::string& needle) {
+  try {
+    action();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
+    return;
+  }
+  ADD_FAILURE() << "no vkpose::Error thrown; expected one mentioning '" << needle << "'";
+}
+
+class Conv2dArgumentsTest : public GpuTest {
+ protected:
+  static Conv2dParams params() { return {window(3, 3, 1, 1, kPad1), 4, 8, 1}; }
+  static std::vector<float> weightsFor(const Conv2dParams& p) {
+    return std::vector<float>(size_t(p.out_channels * p.in_channels * p.window.kernel_h * p.window.kernel_w));
+  }
+  void construct(const Conv2dParams& p, const std::vector<float>& weights, const std::vector<float>& bias = {}) {
+    Conv2dOp op(ctx(), p, weights, bias, Precision::FP32);
+  }
+};
+
+TEST_F(Conv2dArgumentsTest, WrongWeightCountThrows) {
+  auto weights = weightsFor(params());
+  weights.pop_back();
+  expectError([&] { construct(params(), weights); }, "weights has 287 values, expected 288");
+}
+
+TEST_F(Conv2dArgumentsTest, WrongBiasCountThrows) {
+  expectError([&] { construct(params(), weightsFor(params()), std::vector<float>(7)); }, "bias has 7 values");
+}
+
+TEST_F(Conv2dArgumentsTest, GroupsOtherThanOneThrow) {
+  Conv2dParams p = params();
+  p.groups = 2;
+  expectError([&] { construct(p, weightsFor(p)); }, "groups = 2 is not supported");
+}
+
+TEST_F(Conv2dArgumentsTest, ZeroStrideThrows) {
+  Conv2dParams p = params();
+  p.window.stride_w = 0;
+  expectError([&] { construct(p, weightsFor(p)); }, "stride must be positive");
+}
+
+TEST_F(Conv2dArgumentsTest, WindowBiggerThanInputThrows) {
+  Conv2dParams p{window(7, 7, 1, 1), 4, 8, 1};
+  Conv2dOp op(ctx(), p, weightsFor(p), {}, Precision::FP32);
+  expectError([&] { op.outputShape({4, 5, 5}); }, "window does not fit the 4x5x5 input");
+}
+
+TEST_F(Conv2dArgumentsTest, InputChannelMismatchThrows) {
+  Conv2dOp op(ctx(), params(), weightsFor(params()), {}, Precision::FP32);
+  expectError([&] { op.outputShape({3, 9, 9}); }, "has 3 channels, the op expects 4");
+}
+
+class Conv2dRecordTest : public Conv2dArgumentsTest {
+ protected:
+  void record(Conv2dOp& op, const Tensor& in, const Tensor& out) {
+    DescriptorArena arena(ctx());
+    CommandRecorder rec(ctx());
+    rec.begin();
+    op.record(rec, arena, in, out);
+    rec.end();
+  }
+};
+
+TEST_F(Conv2dRecordTest, PrecisionMismatchThrows) {
+  VKPOSE_REQUIRE_PRECISION(Precision::FP16Storage);
+  Conv2dOp op(ctx(), params(), weightsFor(params()), {}, Precision::FP32);
+  Tensor in = Tensor::create(ctx(), {4, 9, 9}, Precision::FP16Storage);
+  Tensor out = Tensor::create(ctx(), {8, 9, 9}, Precision::FP32);
+  expectError([&] { record(op, in, out); }, "input tensor precision fp16s differs from the op's fp32");
+}
+
+TEST_F(Conv2dRecordTest, OutputShapeMismatchThrows) {
+  Conv2dOp op(ctx(), params(), weightsFor(params()), {}, Precision::FP32);
+  Tensor in = Tensor::create(ctx(), {4, 9, 9}, Precision::FP32);
+  Tensor out = Tensor::create(ctx(), {8, 8, 9}, Precision::FP32);
+  expectError([&] { record(op, in, out); }, "output tensor is 8x8x9, expected 8x9x9");
+}
+
+}  // namespace
+}  // namespace vkpose::test
