@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Collects the GPU-side binaries (tests, vkpose-info) of a release build into
+# .gpu-bundle/, stripped, for a machine that has a Vulkan driver but no build
+# tools: they link only libvulkan and the C/C++ runtime.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build/release}
+rm -rf .gpu-bundle && mkdir -p .gpu-bundle
+for f in "$build"/tests/test_* "$build"/tests/validation_canary "$build"/tools/vkpose-info; do
+  [ -x "$f" ] && [ -f "$f" ] || continue
+  case "$f" in *.cmake) continue ;; esac
+  strip -o ".gpu-bundle/$(basename "$f")" "$f"
+done
+cp tools/gpu-verify.sh .gpu-bundle/
+for f in .gpu-bundle/*; do
+  if ldd "$f" 2>/dev/null | grep -Ev 'libvulkan|libstdc\+\+|libm\.|libgcc_s|libc\.|ld-linux|linux-vdso' | grep -q '=>'; then
+    echo "gpu-bundle: $f links more than libvulkan and the C/C++ runtime:" >&2; ldd "$f" >&2; exit 1
+  fi
+done
+du -sh .gpu-bundle
