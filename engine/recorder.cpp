@@ -60,6 +60,11 @@ void CommandRecorder::dispatch(const Pipeline& pipeline, VkDescriptorSet set, st
   if (push.size() != pipeline.desc().push_constant_bytes)
     throw Error("dispatch of " + pipeline.desc().shader + ": push constants are " + std::to_string(push.size()) +
                 " bytes, pipeline expects " + std::to_string(pipeline.desc().push_constant_bytes));
+  const auto& limit = ctx_.caps().max_workgroup_count;
+  for (int i = 0; i < 3; ++i)
+    if (groups[i] == 0 || groups[i] > limit[i])
+      throw Error("dispatch of " + pipeline.desc().shader + ": " + std::to_string(groups[i]) +
+                  " workgroups along axis " + std::to_string(i) + " (device allows 1.." + std::to_string(limit[i]) + ")");
   vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
   vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
   if (!push.empty())

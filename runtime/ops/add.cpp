@@ -16,15 +16,16 @@ struct AddPush {
 };
 VKPOSE_PUSH_CONSTANTS(AddPush);
 
-PipelineDesc addDesc(Context& ctx, Precision precision, Activation activation) {
+PipelineDesc addDesc(Context& ctx, Precision precision, const Epilogue& epilogue) {
   requirePrecision(ctx, precision);
-  return {variantName("add", activation, precision), 3, sizeof(AddPush), workgroup1D(ctx), {}};
+  validateEpilogue(epilogue, "Add");
+  return {variantName("add", epilogue.activation, precision), 3, sizeof(AddPush), workgroup1D(ctx), {}};
 }
 
 }  // namespace
 
 AddOp::AddOp(Context& ctx, Precision precision, Epilogue epilogue)
-    : ctx_(ctx), precision_(precision), epilogue_(epilogue), pipeline_(ctx, addDesc(ctx, precision, epilogue.activation)) {}
+    : precision_(precision), epilogue_(epilogue), pipeline_(ctx, addDesc(ctx, precision, epilogue)) {}
 
 Shape AddOp::outputShape(Shape a, Shape b) const {
   if (!(a == b)) throw Error("Add: operand shapes differ: " + a.str() + " vs " + b.str());

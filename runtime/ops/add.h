@@ -19,7 +19,6 @@ class AddOp {
   void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& a, const Tensor& b, const Tensor& out);
 
  private:
-  Context& ctx_;
   Precision precision_;
   Epilogue epilogue_;
   Pipeline pipeline_;

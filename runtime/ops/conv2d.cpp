@@ -76,9 +76,10 @@ std::vector<float> packBias(const Conv2dParams& p, const std::vector<float>& bia
   return packed;
 }
 
-PipelineDesc conv2dDesc(Context& ctx, Precision precision, Activation activation) {
+PipelineDesc conv2dDesc(Context& ctx, Precision precision, const Epilogue& epilogue) {
   requirePrecision(ctx, precision);
-  return {variantName("conv2d", activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx),
+  validateEpilogue(epilogue, "Conv2d");
+  return {variantName("conv2d", epilogue.activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx),
           {kOutBlocksPerInvocation}};
 }
 
@@ -112,7 +113,7 @@ Conv2dOp::Conv2dOp(Context& ctx, const Conv2dParams& params, const std::vector<f
     : params_(checkedParams(params, weights.size(), bias.size())),
       precision_(precision),
       epilogue_(epilogue),
-      pipeline_(ctx, conv2dDesc(ctx, precision, epilogue.activation)),
+      pipeline_(ctx, conv2dDesc(ctx, precision, epilogue)),
       weights_(uploadConstants(ctx, packWeights(params_, weights), precision)),
       bias_(uploadConstants(ctx, packBias(params_, bias), precision)) {}
 

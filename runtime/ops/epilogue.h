@@ -24,6 +24,9 @@ const char* activationSuffix(Activation a);  // "none", "relu", "clip", "sigmoid
 // "family_act_prec", the naming scheme of shaders/CMakeLists.txt.
 std::string variantName(const std::string& family, Activation a, Precision p);
 
+// Throws when Clip's bounds are reversed (GLSL clamp is undefined then) or NaN.
+void validateEpilogue(const Epilogue& epilogue, const char* op);
+
 // Throws a readable error when the device can't run this precision.
 void requirePrecision(const Context& ctx, Precision p);
 

@@ -170,5 +170,9 @@ TEST_F(AddArguments, PrecisionDiffers) {
   expectRecordRejected({8, 4, 4}, {8, 4, 4}, {8, 4, 4}, Precision::FP16Storage, "precision");
 }
 
+TEST_F(AddArguments, ReversedClipBoundsAreRefused) {
+  expectError([&] { AddOp op(ctx(), Precision::FP32, {Activation::Clip, 6.f, 0.f}); }, "Clip min 6.000000 is greater than max 0.000000");
+}
+
 }  // namespace
 }  // namespace vkpose
