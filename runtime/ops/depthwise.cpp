@@ -1,0 +1,143 @@
+#include "runtime/ops/depthwise.h"
+
+#include <algorithm>
+
+#include "engine/error.h"
+#include "engine/recorder.h"
+
+namespace vkpose {
+
+namespace {
+
+// Both kernels read this block; the fast one declares only the fields up to
+// clip_max, because its kernel size, stride and dilation are compiled in.
+struct DepthwisePush {
+  int32_t in_h, in_w;
+  int32_t out_h, out_w;
+  int32_t pad_top, pad_left;
+  int32_t channels;
+  int32_t tiles_x;  // invocations per output row
+  float clip_min, clip_max;
+  int32_t kernel_h, kernel_w;
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+};
+VKPOSE_PUSH_CONSTANTS(DepthwisePush);
+
+// Output pixels per fast-path invocation (specialization constant 3). Wider
+// tiles share more input columns and amortise the per-invocation index and
+// bounds work (on lavapipe 8/4 ran the PoseNet layers ~1.3x faster than 4/2),
+// but hold more registers and idle more lanes at the right edge of narrow
+// planes; s2 tiles read twice the columns per output, hence half the width.
+int fastTileWidth(int stride) { return stride == 1 ? 8 : 4; }
+
+bool fitsFast3x3(const ConvParams& w) {
+  return w.kernel_h == 3 && w.kernel_w == 3 && w.dilation_h == 1 && w.dilation_w == 1 && w.stride_h == w.stride_w &&
+         (w.stride_h == 1 || w.stride_h == 2);
+}
+
+// Checks what holds for every input shape; windowOutputShape covers the rest per shape.
+void validateParams(const DepthwiseParams& params, const Epilogue& epilogue) {
+  const ConvParams& w = params.window;
+  auto fail = [&](const std::string& what) { throw Error("Depthwise: " + what + " (" + params.str() + ")"); };
+  if (params.channels < 1) fail("channel count must be positive");
+  if (params.channel_multiplier != 1)
+    fail("channel multiplier " + std::to_string(params.channel_multiplier) + " is not supported (only 1)");
+  if (w.kernel_h < 1 || w.kernel_w < 1) fail("kernel size must be positive");
+  if (w.stride_h < 1 || w.stride_w < 1) fail("stride must be positive");
+  if (w.dilation_h < 1 || w.dilation_w < 1) fail("dilation must be positive");
+  if (w.pad.top < 0 || w.pad.left < 0 || w.pad.bottom < 0 || w.pad.right < 0) fail("padding must not be negative");
+  if (epilogue.activation == Activation::Clip && !(epilogue.clip_min <= epilogue.clip_max))
+    fail("clip bounds are inverted");
+}
+
+void validateConstants(const DepthwiseParams& params, const std::vector<float>& weights,
+                       const std::vector<float>& bias) {
+  size_t taps = size_t(params.window.kernel_h) * size_t(params.window.kernel_w);
+  size_t expected = size_t(params.channels) * taps;
+  if (weights.size() != expected)
+    throw Error("Depthwise: weights have " + std::to_string(weights.size()) + " values, expected " +
+                std::to_string(expected) + " (OIHW " + std::to_string(params.channels) + "x1x" +
+                std::to_string(params.window.kernel_h) + "x" + std::to_string(params.window.kernel_w) + ")");
+  if (!bias.empty() && bias.size() != size_t(params.channels))
+    throw Error("Depthwise: bias has " + std::to_string(bias.size()) + " values, expected 0 or " +
+                std::to_string(params.channels));
+}
+
+const DepthwiseParams& validated(const DepthwiseParams& params, const Epilogue& epilogue,
+                                 const std::vector<float>& weights, const std::vector<float>& bias) {
+  validateParams(params, epilogue);
+  validateConstants(params, weights, bias);
+  return params;
+}
+
+PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precision precision, Activation activation) {
+  requirePrecision(ctx, precision);
+  const ConvParams& w = params.window;
+  if (!fitsFast3x3(w))
+    return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx), {}};
+  std::string shader = std::string("dw3x3_s") + std::to_string(w.stride_h) + "_" + activationSuffix(activation) + "_" +
+                       precisionSuffix(precision);
+  return {shader, 4, sizeof(DepthwisePush), workgroup1D(ctx), {uint32_t(fastTileWidth(w.stride_h))}};
+}
+
+// [c][1][kh][kw] -> one vec4 per (c4, ky, kx), channel c in lane c % 4.
+std::vector<float> packWeights(const DepthwiseParams& params, const std::vector<float>& weights) {
+  size_t taps = size_t(params.window.kernel_h) * size_t(params.window.kernel_w);
+  size_t c4 = size_t(params.channels + 3) / 4;
+  std::vector<float> packed(c4 * taps * 4, 0.f);
+  for (size_t c = 0; c < size_t(params.channels); ++c)
+    for (size_t t = 0; t < taps; ++t) packed[((c / 4) * taps + t) * 4 + c % 4] = weights[c * taps + t];
+  return packed;
+}
+
+std::vector<float> packBias(const DepthwiseParams& params, const std::vector<float>& bias) {
+  std::vector<float> packed(size_t(params.channels + 3) / 4 * 4, 0.f);
+  std::copy(bias.begin(), bias.end(), packed.begin());
+  return packed;
+}
+
+}  // namespace
+
+std::string DepthwiseParams::str() const { return "c=" + std::to_string(channels) + "," + window.str(); }
+
+DepthwiseOp::DepthwiseOp(Context& ctx, const DepthwiseParams& params, const std::vector<float>& weights,
+                         const std::vector<float>& bias, Precision precision, Epilogue epilogue)
+    : params_(validated(params, epilogue, weights, bias)),
+      precision_(precision),
+      epilogue_(epilogue),
+      fast3x3_(fitsFast3x3(params.window)),
+      pipeline_(ctx, depthwiseDesc(ctx, params, precision, epilogue.activation)),
+      weights_(uploadConstants(ctx, packWeights(params, weights), precision)),
+      bias_(uploadConstants(ctx, packBias(params, bias), precision)) {}
+
+Shape DepthwiseOp::outputShape(Shape in) const {
+  if (in.c != params_.channels)
+    throw Error("Depthwise: input " + in.str() + " has " + std::to_string(in.c) + " channels, the op expects " +
+                std::to_string(params_.channels));
+  return windowOutputShape(params_.window, in, in.c, "Depthwise");
+}
+
+void DepthwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out) {
+  Shape expected = outputShape(in.shape);
+  if (!(out.shape == expected))
+    throw Error("Depthwise: output shape " + out.shape.str() + " should be " + expected.str() + " for input " +
+                in.shape.str() + " and " + params_.str());
+  for (const Tensor* t : {&in, &out})
+    if (t->precision != precision_)
+      throw Error(std::string("Depthwise: ") + (t == &in ? "input" : "output") + " tensor is " +
+                  precisionSuffix(t->precision) + ", the op is " + precisionSuffix(precision_));
+  BufferBinding bindings[] = {bind(in.buffer), bind(weights_), bind(bias_), bind(out.buffer)};
+  VkDescriptorSet set = arena.allocate(pipeline_, bindings);
+  const ConvParams& w = params_.window;
+  int tile = fast3x3_ ? fastTileWidth(w.stride_h) : 1;
+  int tiles_x = (out.shape.w + tile - 1) / tile;
+  DepthwisePush push{in.shape.h, in.shape.w, out.shape.h,        out.shape.w,        w.pad.top,  w.pad.left,
+                     in.shape.c, tiles_x,    epilogue_.clip_min, epilogue_.clip_max, w.kernel_h, w.kernel_w,
+                     w.stride_h, w.stride_w, w.dilation_h,       w.dilation_w};
+  uint64_t plane_invocations = uint64_t(out.shape.h) * uint64_t(tiles_x);
+  rec.dispatch(pipeline_, set, push,
+               {divUp(plane_invocations, pipeline_.desc().local_size[0]), 1, uint32_t(out.shape.c4())});
+}
+
+}  // namespace vkpose
