@@ -1,5 +1,7 @@
 #include "runtime/ops/conv2d.h"
 
+#include "runtime/model/weight_layout.h"
+
 #include <algorithm>
 
 #include "engine/error.h"
@@ -57,22 +59,20 @@ const Conv2dParams& checkedParams(const Conv2dParams& p, size_t weights, size_t 
   return p;
 }
 
+// The shared DenseC4 layout, with zero blocks appended so the output-block
+// count is a multiple of what one invocation computes (no bounds checks on
+// weight reads in the shader).
 std::vector<float> packWeights(const Conv2dParams& p, const std::vector<float>& oihw) {
-  size_t taps = size_t(p.window.kernel_h) * size_t(p.window.kernel_w);
-  size_t in_c4 = divUp(uint64_t(p.in_channels), 4);
-  std::vector<float> packed(paddedOutBlocks(p) * in_c4 * taps * 16, 0.f);
-  for (size_t oc = 0; oc < size_t(p.out_channels); ++oc)
-    for (size_t ic = 0; ic < size_t(p.in_channels); ++ic)
-      for (size_t tap = 0; tap < taps; ++tap) {
-        size_t vec4 = (((oc / 4) * in_c4 + ic / 4) * taps + tap) * 4 + ic % 4;
-        packed[vec4 * 4 + oc % 4] = oihw[(oc * size_t(p.in_channels) + ic) * taps + tap];
-      }
+  std::vector<float> packed =
+      packDenseC4(oihw, p.out_channels, p.in_channels, p.window.kernel_h, p.window.kernel_w);
+  size_t per_block = packed.size() / divUp(uint64_t(p.out_channels), 4);
+  packed.resize(paddedOutBlocks(p) * per_block, 0.f);
   return packed;
 }
 
 std::vector<float> packBias(const Conv2dParams& p, const std::vector<float>& bias) {
-  std::vector<float> packed(paddedOutBlocks(p) * 4, 0.f);
-  std::copy(bias.begin(), bias.end(), packed.begin());
+  std::vector<float> packed = packBiasC4(bias, p.out_channels);
+  packed.resize(paddedOutBlocks(p) * 4, 0.f);
   return packed;
 }
 

@@ -1,5 +1,7 @@
 #include "runtime/ops/depthwise.h"
 
+#include "runtime/model/weight_layout.h"
+
 #include <algorithm>
 
 #include "engine/error.h"
@@ -81,22 +83,6 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
   return {shader, 4, sizeof(DepthwisePush), workgroup1D(ctx), {uint32_t(fastTileWidth(w.stride_h))}};
 }
 
-// [c][1][kh][kw] -> one vec4 per (c4, ky, kx), channel c in lane c % 4.
-std::vector<float> packWeights(const DepthwiseParams& params, const std::vector<float>& weights) {
-  size_t taps = size_t(params.window.kernel_h) * size_t(params.window.kernel_w);
-  size_t c4 = size_t(params.channels + 3) / 4;
-  std::vector<float> packed(c4 * taps * 4, 0.f);
-  for (size_t c = 0; c < size_t(params.channels); ++c)
-    for (size_t t = 0; t < taps; ++t) packed[((c / 4) * taps + t) * 4 + c % 4] = weights[c * taps + t];
-  return packed;
-}
-
-std::vector<float> packBias(const DepthwiseParams& params, const std::vector<float>& bias) {
-  std::vector<float> packed(size_t(params.channels + 3) / 4 * 4, 0.f);
-  std::copy(bias.begin(), bias.end(), packed.begin());
-  return packed;
-}
-
 }  // namespace
 
 std::string DepthwiseParams::str() const { return "c=" + std::to_string(channels) + "," + window.str(); }
@@ -108,8 +94,9 @@ DepthwiseOp::DepthwiseOp(Context& ctx, const DepthwiseParams& params, const std:
       epilogue_(epilogue),
       fast3x3_(fitsFast3x3(params.window)),
       pipeline_(ctx, depthwiseDesc(ctx, params, precision, epilogue.activation)),
-      weights_(uploadConstants(ctx, packWeights(params, weights), precision)),
-      bias_(uploadConstants(ctx, packBias(params, bias), precision)) {}
+      weights_(uploadConstants(
+          ctx, packDepthwiseC4(weights, params.channels, params.window.kernel_h, params.window.kernel_w), precision)),
+      bias_(uploadConstants(ctx, packBiasC4(bias, params.channels), precision)) {}
 
 Shape DepthwiseOp::outputShape(Shape in) const {
   if (in.c != params_.channels)
