@@ -1,0 +1,74 @@
+// Pointwise convolution (1x1 window, stride 1, no padding) with bias and a
+// fused activation: y = act(W x + b). Most of MobileNet's arithmetic is here.
+//
+// Weight layout on the device (the dense-conv layout with a 1x1 window): for
+// each (oc4, ic4) in that order, four vec4s; vec4 i holds the weights of
+// input lane i for output lanes 0..3, so a kernel computes
+// acc += x.x*w0 + x.y*w1 + x.z*w2 + x.w*w3. Padding lanes are zero. Bias is
+// one vec4 per oc4 (zeros when the model has none).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/capabilities.h"
+#include "engine/memory.h"
+#include "engine/pipeline.h"
+#include "runtime/ops/epilogue.h"
+#include "runtime/tensor.h"
+
+namespace vkpose {
+
+class CommandRecorder;
+
+struct PointwiseParams {
+  int in_channels = 0;
+  int out_channels = 0;
+};
+
+// How the work is cut up (shader spec constants 0 and 3-5). An invocation
+// computes `pixels` pixels x `oc4_block` output vec4s; a workgroup is
+// `workgroup` invocations along the pixels, all on the same output blocks.
+// `weight_lanes` is 1 (each invocation loads its weights) or the subgroup
+// size (the subgroup splits the loads and shuffles them round; workgroup must
+// then be a multiple of it).
+struct PointwiseTiling {
+  uint32_t pixels = 4;
+  uint32_t oc4_block = 4;
+  uint32_t workgroup = 64;
+  uint32_t weight_lanes = 1;
+};
+
+// CPU devices (lavapipe): one subgroup per workgroup with shared weight
+// loads, and the biggest block whose JIT time stays reasonable: buffer loads
+// dominate there, so bigger blocks run faster but compile slower (fp32 16x16
+// is ~5% faster than 8x16 over PoseNet's pointwise layers but compiles in 6 s
+// instead of 2 s per variant; llvmpipe emulates fp16 arithmetic, which
+// triples the compile time again). Other devices: the struct defaults, a
+// plain 4 x 4 block of 64 invocations loading weights directly; not tuned yet.
+PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision);
+
+class PointwiseOp {
+ public:
+  // `weights` are OIHW (ONNX order) with H = W = 1; `bias` is empty or one per output channel.
+  PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights, const std::vector<float>& bias,
+              Precision precision, Epilogue epilogue = {});
+  // As above with an explicit tiling instead of defaultPointwiseTiling (tuning, tests).
+  PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights, const std::vector<float>& bias,
+              Precision precision, Epilogue epilogue, PointwiseTiling tiling);
+
+  Shape outputShape(Shape in) const;
+  // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
+  void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out);
+
+ private:
+  PointwiseParams params_;
+  Precision precision_;
+  Epilogue epilogue_;
+  PointwiseTiling tiling_;
+  Pipeline pipeline_;
+  Buffer weights_;
+  Buffer bias_;
+};
+
+}  // namespace vkpose

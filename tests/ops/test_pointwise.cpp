@@ -1,0 +1,280 @@
+// PointwiseOp (1x1 conv, stride 1) against the double CPU reference: every
+// pointwise layer of PoseNet MobileNetV1-0.75 at input 257 and its heads,
+// channel counts that are not multiples of 4, planes that are not multiples
+// of the pixel block, every activation, no bias, all three precisions, and
+// other register-block sizes so a change of tiling can't break remainders.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/error.h"
+#include "engine/pipeline.h"
+#include "engine/recorder.h"
+#include "engine/transfer.h"
+#include "runtime/ops/pointwise.h"
+#include "tests/reference/reference_ops.h"
+#include "tests/support/gpu_test.h"
+#include "tests/support/test_data.h"
+
+namespace vkpose {
+namespace {
+
+using test::GpuTest;
+
+const Epilogue kRelu6{Activation::Clip, 0.f, 6.f};
+const Epilogue kNone{Activation::None};
+
+struct PointwiseCase {
+  int cin = 0, cout = 0, h = 0, w = 0;
+  Epilogue epilogue = kRelu6;
+  Precision precision = Precision::FP32;
+  bool bias = true;
+  // Unset: the device's default tiling. Otherwise pixels x oc4 blocks, either
+  // loading weights per invocation or shared across the subgroup.
+  std::optional<PointwiseTiling> tiling;
+  bool shared_weights = false;
+};
+
+// Shared weights need the subgroup size, known only once the device is up;
+// two subgroups per workgroup so the shuffles must stay within each.
+PointwiseTiling resolveTiling(const PointwiseCase& tc, const Capabilities& caps) {
+  if (!tc.tiling) return defaultPointwiseTiling(caps, tc.precision);
+  PointwiseTiling t = *tc.tiling;
+  t.weight_lanes = tc.shared_weights ? caps.subgroup_size : 1;
+  t.workgroup = tc.shared_weights ? 2 * caps.subgroup_size : 64;
+  return t;
+}
+
+std::string epilogueName(const Epilogue& e) {
+  std::string name = activationSuffix(e.activation);
+  if (e.activation == Activation::Clip && !(e.clip_min == 0.f && e.clip_max == 6.f))
+    name += std::to_string(int(e.clip_min * 100)) + "_" + std::to_string(int(e.clip_max * 100));
+  return name;
+}
+
+// gtest-safe and names the shape: "cin384_cout384_17x17_clip_fp16s".
+std::string caseName(const PointwiseCase& tc) {
+  std::string name = "cin" + std::to_string(tc.cin) + "_cout" + std::to_string(tc.cout) + "_" + std::to_string(tc.h) +
+                     "x" + std::to_string(tc.w) + "_" + epilogueName(tc.epilogue) + "_" + precisionSuffix(tc.precision);
+  if (!tc.bias) name += "_nobias";
+  if (tc.tiling)
+    name += "_tile" + std::to_string(tc.tiling->pixels) + "x" + std::to_string(tc.tiling->oc4_block) +
+            (tc.shared_weights ? "_shared" : "");
+  return name;
+}
+
+void PrintTo(const PointwiseCase& tc, std::ostream* os) { *os << caseName(tc); }
+
+std::vector<PointwiseCase> poseNetLayers() {
+  return {
+      {24, 48, 129, 129},  {48, 96, 65, 65},   {96, 96, 65, 65},   {96, 192, 33, 33}, {192, 192, 33, 33},
+      {192, 384, 17, 17},  {384, 384, 17, 17}, {384, 768, 17, 17},
+      {384, 17, 17, 17, kNone},  // heatmaps
+      {384, 34, 17, 17, kNone},  // offsets
+      {384, 32, 17, 17, kNone},  // displacements
+  };
+}
+
+std::vector<PointwiseCase> oddShapes() {
+  return {
+      {3, 17, 9, 9},  {34, 5, 9, 9},  {17, 34, 33, 7},  // 231 pixels: not a multiple of 2, 4 or 8
+      {34, 5, 1, 1},  {384, 17, 1, 1}, {3, 17, 33, 7}, {5, 3, 2, 3},
+  };
+}
+
+std::vector<PointwiseCase> activations() {
+  std::vector<PointwiseCase> cases;
+  for (Epilogue e : {kNone, Epilogue{Activation::Relu}, kRelu6, Epilogue{Activation::Sigmoid},
+                     Epilogue{Activation::Clip, 0.25f, 1.5f}})  // clip(0) != 0: padding must be masked
+    for (bool bias : {true, false}) cases.push_back({17, 34, 9, 9, e, Precision::FP32, bias});
+  cases.push_back({48, 96, 65, 65, kRelu6, Precision::FP32, false});
+  return cases;
+}
+
+std::vector<PointwiseCase> halfPrecision() {
+  std::vector<PointwiseCase> cases;
+  for (Precision p : {Precision::FP16Storage, Precision::FP16Arith}) {
+    cases.push_back({384, 384, 17, 17, kRelu6, p});
+    cases.push_back({24, 48, 129, 129, kRelu6, p});
+    cases.push_back({384, 17, 17, 17, kNone, p});
+    cases.push_back({3, 17, 9, 9, Epilogue{Activation::Sigmoid}, p});
+    cases.push_back({17, 34, 33, 7, kRelu6, p, false});
+    cases.push_back({34, 5, 1, 1, Epilogue{Activation::Clip, 0.25f, 1.5f}, p});
+  }
+  return cases;
+}
+
+// Other register blocks, each leaving remainders in pixels or output blocks,
+// and weight vec4 counts (4 x oc4 blocks) below, at and above the subgroup size.
+std::vector<PointwiseCase> tilings() {
+  std::vector<PointwiseCase> cases;
+  for (auto [pixels, oc4_block, shared] : {std::tuple{1u, 1u, false}, {3u, 2u, false}, {8u, 8u, false}, {5u, 1u, true},
+                                           {2u, 3u, true}, {3u, 5u, true}, {8u, 16u, true}})
+    for (PointwiseCase tc : {PointwiseCase{17, 34, 9, 9}, PointwiseCase{96, 192, 33, 7}}) {
+      tc.tiling = PointwiseTiling{pixels, oc4_block};
+      tc.shared_weights = shared;
+      cases.push_back(tc);
+    }
+  return cases;
+}
+
+std::vector<PointwiseCase> allCases() {
+  std::vector<PointwiseCase> cases;
+  for (auto group : {poseNetLayers(), oddShapes(), activations(), halfPrecision(), tilings()})
+    cases.insert(cases.end(), group.begin(), group.end());
+  return cases;
+}
+
+// The values the GPU actually sees: fp16 storage rounds inputs, weights and bias.
+std::vector<float> asStored(const std::vector<float>& values, Precision p) {
+  return fromStorage(toStorage(values, p), p);
+}
+
+ref::Epilogue refEpilogue(const Epilogue& e) {
+  ref::Activation act = e.activation == Activation::None   ? ref::Activation::None
+                        : e.activation == Activation::Relu ? ref::Activation::Relu
+                        : e.activation == Activation::Clip ? ref::Activation::Clip
+                                                           : ref::Activation::Sigmoid;
+  return {act, e.clip_min, e.clip_max};
+}
+
+std::vector<float> downloadPacked(Context& ctx, const Tensor& tensor) {
+  std::vector<uint8_t> bytes(tensor.bytes());
+  downloadFromBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
+  return fromStorage(bytes, tensor.precision);
+}
+
+::testing::AssertionResult paddingLanesZero(const std::vector<float>& packed, Shape s) {
+  size_t plane = size_t(s.h) * size_t(s.w);
+  for (size_t i = 0; i < plane; ++i)
+    for (int c = s.c; c < s.c4() * 4; ++c) {
+      float v = packed[(size_t(c / 4) * plane + i) * 4 + size_t(c % 4)];
+      if (v != 0.f)
+        return ::testing::AssertionFailure() << "padding lane c=" << c << " at pixel " << i << " holds " << v;
+    }
+  return ::testing::AssertionSuccess();
+}
+
+void run(Context& ctx, PointwiseOp& op, const Tensor& in, const Tensor& out) {
+  DescriptorArena arena(ctx);
+  CommandRecorder rec(ctx);
+  rec.begin();
+  op.record(rec, arena, in, out);
+  rec.end();
+  rec.submitAndWait();
+}
+
+class PointwiseTest : public GpuTest, public ::testing::WithParamInterface<PointwiseCase> {};
+
+TEST_P(PointwiseTest, MatchesReference) {
+  const PointwiseCase& tc = GetParam();
+  VKPOSE_REQUIRE_PRECISION(tc.precision);
+  SCOPED_TRACE("pointwise(" + caseName(tc) + ")");
+
+  // Inputs look like ReLU6 outputs and weights scale with 1/sqrt(cin), so the
+  // sums land around [-6, 6] where every activation does something.
+  float weight_range = 1.f / std::sqrt(float(tc.cin));
+  Shape in_shape{tc.cin, tc.h, tc.w};
+  std::vector<float> input =
+      asStored(test::randomFloats(size_t(tc.cin) * size_t(tc.h * tc.w), 1, -1.f, 6.f), tc.precision);
+  std::vector<float> weights =
+      asStored(test::randomFloats(size_t(tc.cout) * size_t(tc.cin), 2, -weight_range, weight_range), tc.precision);
+  std::vector<float> bias = tc.bias ? asStored(test::randomFloats(size_t(tc.cout), 3, -0.5f, 0.5f), tc.precision)
+                                    : std::vector<float>{};
+
+  PointwiseOp op(ctx(), {tc.cin, tc.cout}, weights, bias, tc.precision, tc.epilogue, resolveTiling(tc, ctx().caps()));
+  Shape out_shape = op.outputShape(in_shape);
+  Tensor in = Tensor::create(ctx(), in_shape, tc.precision);
+  Tensor out = Tensor::create(ctx(), out_shape, tc.precision);
+  uploadTensor(ctx(), in, input);
+  test::poison(ctx(), out);
+  run(ctx(), op, in, out);
+
+  ref::ConvSpec spec;
+  spec.epilogue = refEpilogue(tc.epilogue);
+  ref::Tensor expected = ref::conv2d({tc.cin, tc.h, tc.w, test::toDoubles(input)}, test::toDoubles(weights),
+                                     test::toDoubles(bias), tc.cout, spec);
+  std::vector<float> packed = downloadPacked(ctx(), out);
+  double floor = tc.precision == Precision::FP32 ? 1e-6 : 1e-3;
+  EXPECT_TRUE(test::nearlyEqual(unpackC4HW4(packed, out_shape), expected.data, test::tolerance(tc.precision), floor));
+  EXPECT_TRUE(paddingLanesZero(packed, out_shape));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, PointwiseTest, ::testing::ValuesIn(allCases()),
+                         [](const ::testing::TestParamInfo<PointwiseCase>& param) { return caseName(param.param); });
+
+// The message must name the problem, not just say "invalid".
+template <class Call>
+void expectError(Call call, const std::string& fragment) {
+  try {
+    call();
+    ADD_FAILURE() << "expected vkpose::Error mentioning '" << fragment << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << "message: " << e.what();
+  }
+}
+
+class PointwiseArguments : public GpuTest {
+ protected:
+  PointwiseOp makeOp(PointwiseParams params, size_t weight_count, size_t bias_count,
+                     Precision precision = Precision::FP32, PointwiseTiling tiling = {}) {
+    return PointwiseOp(ctx(), params, std::vector<float>(weight_count, 0.5f), std::vector<float>(bias_count, 0.f),
+                       precision, kRelu6, tiling);
+  }
+};
+
+TEST_F(PointwiseArguments, WrongWeightCount) {
+  expectError([&] { makeOp({8, 4}, 31, 4); }, "expected 32 weights");
+  expectError([&] { makeOp({8, 4}, 33, 0); }, "got 33");
+}
+
+TEST_F(PointwiseArguments, WrongBiasCount) { expectError([&] { makeOp({8, 4}, 32, 3); }, "expected 4 bias values"); }
+
+TEST_F(PointwiseArguments, NonPositiveChannels) {
+  expectError([&] { makeOp({0, 4}, 0, 0); }, "channel counts must be positive");
+  expectError([&] { makeOp({4, -1}, 0, 0); }, "channel counts must be positive");
+}
+
+TEST_F(PointwiseArguments, BadTiling) {
+  uint32_t subgroup = ctx().caps().subgroup_size;
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {0, 4}); }, "must be within 1..16");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {4, 17}); }, "tiling (4 pixels x 17 oc4 blocks");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {4, 4, 64, subgroup + 1}); },
+              "weight lanes must be 1 or the subgroup size");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {4, 4, subgroup + 1, subgroup}); },
+              "workgroup must be a multiple of the weight lanes");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {4, 4, 1u << 20, 1}); }, "exceeds the device limit");
+}
+
+TEST_F(PointwiseArguments, InputChannelMismatch) {
+  PointwiseOp op = makeOp({8, 4}, 32, 4);
+  expectError([&] { op.outputShape({12, 5, 5}); }, "has 12 channels, the op expects 8");
+  Tensor in = Tensor::create(ctx(), {12, 5, 5}, Precision::FP32);
+  Tensor out = Tensor::create(ctx(), {4, 5, 5}, Precision::FP32);
+  expectError([&] { run(ctx(), op, in, out); }, "has 12 channels");
+}
+
+TEST_F(PointwiseArguments, OutputShapeMismatch) {
+  PointwiseOp op = makeOp({8, 4}, 32, 4);
+  Tensor in = Tensor::create(ctx(), {8, 5, 5}, Precision::FP32);
+  for (Shape wrong : {Shape{4, 5, 6}, Shape{8, 5, 5}}) {
+    Tensor out = Tensor::create(ctx(), wrong, Precision::FP32);
+    expectError([&] { run(ctx(), op, in, out); }, "output shape " + wrong.str() + " does not match the expected 4x5x5");
+  }
+}
+
+TEST_F(PointwiseArguments, PrecisionMismatch) {
+  VKPOSE_REQUIRE_PRECISION(Precision::FP16Storage);
+  PointwiseOp op = makeOp({8, 4}, 32, 4, Precision::FP16Storage);
+  Tensor in = Tensor::create(ctx(), {8, 5, 5}, Precision::FP32);
+  Tensor out = Tensor::create(ctx(), {4, 5, 5}, Precision::FP16Storage);
+  expectError([&] { run(ctx(), op, in, out); }, "tensor precision fp32 differs from the op's fp16s");
+}
+
+}  // namespace
+}  // namespace vkpose
