@@ -29,8 +29,6 @@ bool deviceSupports(const Context& ctx, Precision p) {
   return false;
 }
 
-std::string Shape::str() const { return std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w); }
-
 Tensor Tensor::create(Context& ctx, Shape shape, Precision precision) {
   if (shape.c <= 0 || shape.h <= 0 || shape.w <= 0) throw Error("Tensor::create: empty shape " + shape.str());
   Tensor t;

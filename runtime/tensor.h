@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/memory.h"
+#include "runtime/model/shape.h"
 
 namespace vkpose {
 
@@ -21,14 +22,6 @@ enum class Precision {
 const char* precisionSuffix(Precision p);  // "fp32", "fp16s", "fp16a": the shader variant axis
 uint32_t storageBytes(Precision p);        // bytes per scalar in buffers
 bool deviceSupports(const Context& ctx, Precision p);
-
-struct Shape {
-  int c = 0, h = 0, w = 0;
-  int c4() const { return (c + 3) / 4; }
-  uint64_t vec4Count() const { return uint64_t(c4()) * uint64_t(h) * uint64_t(w); }
-  bool operator==(const Shape&) const = default;
-  std::string str() const;  // "CxHxW"
-};
 
 struct Tensor {
   Shape shape;

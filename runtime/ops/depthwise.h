@@ -18,7 +18,7 @@
 
 #include "engine/memory.h"
 #include "engine/pipeline.h"
-#include "runtime/ops/conv_params.h"
+#include "runtime/model/window.h"
 #include "runtime/ops/epilogue.h"
 #include "runtime/tensor.h"
 

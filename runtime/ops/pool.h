@@ -4,7 +4,7 @@
 #pragma once
 
 #include "engine/pipeline.h"
-#include "runtime/ops/conv_params.h"
+#include "runtime/model/window.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {

@@ -1,4 +1,4 @@
-#include "runtime/ops/conv_params.h"
+#include "runtime/model/window.h"
 
 #include "engine/error.h"
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "runtime/tensor.h"
+#include "runtime/model/shape.h"
 
 namespace vkpose {
 
