@@ -7,13 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
 #include "engine/pipeline.h"
 #include "engine/recorder.h"
-#include "engine/transfer.h"
 #include "runtime/ops/add.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose {
@@ -56,40 +55,6 @@ std::vector<AddCase> allCases() {
   return cases;
 }
 
-ref::Epilogue refEpilogue(const Epilogue& e) {
-  ref::Activation act = ref::Activation::None;
-  switch (e.activation) {
-    case Activation::None: act = ref::Activation::None; break;
-    case Activation::Relu: act = ref::Activation::Relu; break;
-    case Activation::Clip: act = ref::Activation::Clip; break;
-    case Activation::Sigmoid: act = ref::Activation::Sigmoid; break;
-  }
-  return {act, e.clip_min, e.clip_max};
-}
-
-// The values the GPU actually sees: fp16 storage rounds the inputs.
-std::vector<float> asStored(std::vector<float> values, Precision p) {
-  if (p != Precision::FP32)
-    for (float& v : values) v = halfToFloat(floatToHalf(v));
-  return values;
-}
-
-std::vector<float> downloadPacked(Context& ctx, const Tensor& tensor) {
-  std::vector<uint8_t> bytes(tensor.bytes());
-  downloadFromBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
-  return fromStorage(bytes, tensor.precision);
-}
-
-::testing::AssertionResult paddingLanesZero(const std::vector<float>& packed, Shape s) {
-  size_t plane = size_t(s.h) * s.w;
-  for (size_t i = 0; i < plane; ++i)
-    for (int c = s.c; c < s.c4() * 4; ++c) {
-      float v = packed[((size_t(c) / 4) * plane + i) * 4 + c % 4];
-      if (v != 0.f) return ::testing::AssertionFailure() << "padding lane c=" << c << " at " << i << " holds " << v;
-    }
-  return ::testing::AssertionSuccess();
-}
-
 class AddTest : public GpuTest, public ::testing::WithParamInterface<AddCase> {};
 
 TEST_P(AddTest, MatchesReference) {
@@ -100,45 +65,32 @@ TEST_P(AddTest, MatchesReference) {
 
   size_t count = size_t(tc.shape.c) * tc.shape.h * tc.shape.w;
   // [-4, 4] puts values on both sides of every clip bound and sigmoid's knee.
-  std::vector<float> a_values = asStored(test::randomFloats(count, test::kDefaultSeed, -4.f, 4.f), tc.precision);
-  std::vector<float> b_values = asStored(test::randomFloats(count, test::kDefaultSeed + 1, -4.f, 4.f), tc.precision);
+  std::vector<float> a_values =
+      test::asStored(test::randomFloats(count, test::kDefaultSeed, -4.f, 4.f), tc.precision);
+  std::vector<float> b_values =
+      test::asStored(test::randomFloats(count, test::kDefaultSeed + 1, -4.f, 4.f), tc.precision);
   Tensor a = Tensor::create(ctx(), tc.shape, tc.precision);
   Tensor b = Tensor::create(ctx(), tc.shape, tc.precision);
   Tensor out = Tensor::create(ctx(), tc.shape, tc.precision);
   uploadTensor(ctx(), a, a_values);
   uploadTensor(ctx(), b, b_values);
-  test::poison(ctx(), out);
 
   AddOp op(ctx(), tc.precision, tc.epilogue);
-  DescriptorArena arena(ctx());
-  CommandRecorder rec(ctx());
-  rec.begin();
-  op.record(rec, arena, a, b, out);
-  rec.end();
-  rec.submitAndWait();
+  std::vector<float> packed = test::runIntoPoisoned(ctx(), op, a, b, out);
 
   ref::Tensor ref_a{tc.shape.c, tc.shape.h, tc.shape.w, test::toDoubles(a_values)};
   ref::Tensor ref_b{tc.shape.c, tc.shape.h, tc.shape.w, test::toDoubles(b_values)};
-  ref::Tensor expected = ref::add(ref_a, ref_b, refEpilogue(tc.epilogue));
-  std::vector<float> packed = downloadPacked(ctx(), out);
+  ref::Tensor expected = ref::add(ref_a, ref_b, test::refEpilogue(tc.epilogue));
   double floor = tc.precision == Precision::FP32 ? 1e-6 : 1e-3;
   EXPECT_TRUE(test::nearlyEqual(unpackC4HW4(packed, tc.shape), expected.data, test::tolerance(tc.precision), floor));
-  EXPECT_TRUE(paddingLanesZero(packed, tc.shape));
+  EXPECT_TRUE(test::paddingLanesZero(packed, tc.shape));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, AddTest, ::testing::ValuesIn(allCases()),
                          [](const ::testing::TestParamInfo<AddCase>& param) { return param.param.name; });
 
 // The message must name the problem, not just say "invalid".
-template <class Call>
-void expectError(Call call, const std::string& fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "expected vkpose::Error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << "message: " << e.what();
-  }
-}
+using test::expectError;
 
 class AddArguments : public GpuTest {
  protected:

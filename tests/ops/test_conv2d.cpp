@@ -2,19 +2,17 @@
 // asymmetric padding, odd sizes and channel counts, every activation and
 // precision; plus the raw packed output (padding lanes must be exact zeros)
 // and the errors bad arguments raise.
-#include <functional>
-#include <string>
 #include <ostream>
 #include <span>
-#include <stdexcept>
+#include <string>
 #include <vector>
 
-#include "engine/error.h"
+#include "engine/pipeline.h"
 #include "engine/recorder.h"
-#include "engine/transfer.h"
 #include "runtime/ops/conv2d.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose::test {
@@ -41,16 +39,6 @@ std::string describe(const ConvCase& c) {
 
 void PrintTo(const ConvCase& c, std::ostream* os) { *os << describe(c); }
 
-ref::Activation refActivation(Activation a) {
-  switch (a) {
-    case Activation::None: return ref::Activation::None;
-    case Activation::Relu: return ref::Activation::Relu;
-    case Activation::Clip: return ref::Activation::Clip;
-    case Activation::Sigmoid: return ref::Activation::Sigmoid;
-  }
-  throw std::logic_error("unknown activation");
-}
-
 ref::ConvSpec refSpec(const ConvParams& w, const Epilogue& e) {
   ref::ConvSpec spec;
   spec.kh = w.kernel_h;
@@ -60,47 +48,8 @@ ref::ConvSpec refSpec(const ConvParams& w, const Epilogue& e) {
   spec.dilation_h = w.dilation_h;
   spec.dilation_w = w.dilation_w;
   spec.pad = {w.pad.top, w.pad.left, w.pad.bottom, w.pad.right};
-  spec.epilogue.act = refActivation(e.activation);
-  spec.epilogue.clip_min = e.clip_min;
-  spec.epilogue.clip_max = e.clip_max;
+  spec.epilogue = refEpilogue(e);
   return spec;
-}
-
-// The values the GPU actually sees, so the reference measures only the
-// kernel's arithmetic: fp16 precisions store halves.
-std::vector<float> asStored(std::vector<float> values, Precision p) {
-  if (p == Precision::FP32) return values;
-  for (float& v : values) v = halfToFloat(floatToHalf(v));
-  return values;
-}
-
-std::vector<float> downloadPacked(Context& ctx, const Tensor& t) {
-  std::vector<uint8_t> bytes(t.bytes());
-  downloadFromBuffer(ctx, t.buffer, bytes.data(), bytes.size());
-  return fromStorage(bytes, t.precision);
-}
-
-::testing::AssertionResult paddedLanesAreZero(const std::vector<float>& packed, Shape s) {
-  uint64_t plane = uint64_t(s.h) * uint64_t(s.w);
-  for (uint64_t i = 0; i < s.vec4Count(); ++i)
-    for (uint64_t lane = 0; lane < 4; ++lane) {
-      uint64_t channel = i / plane * 4 + lane;
-      float v = packed[i * 4 + lane];
-      if (channel >= uint64_t(s.c) && v != 0.f)  // NaN (poison left unwritten) fails too
-        return ::testing::AssertionFailure() << "padding channel " << channel << " of vec4 " << i << " holds " << v;
-    }
-  return ::testing::AssertionSuccess();
-}
-
-std::vector<float> runConv(Context& ctx, Conv2dOp& op, const Tensor& in, const Tensor& out) {
-  poison(ctx, out);
-  DescriptorArena arena(ctx);
-  CommandRecorder rec(ctx);
-  rec.begin();
-  op.record(rec, arena, in, out);
-  rec.end();
-  rec.submitAndWait();
-  return downloadPacked(ctx, out);
 }
 
 class Conv2dTest : public GpuTest, public ::testing::WithParamInterface<ConvCase> {};
@@ -120,12 +69,12 @@ TEST_P(Conv2dTest, MatchesReference) {
   Tensor in = Tensor::create(ctx(), {c.cin, c.h, c.w}, precision);
   Tensor out = Tensor::create(ctx(), op.outputShape(in.shape), precision);
   uploadTensor(ctx(), in, input);
-  std::vector<float> packed = runConv(ctx(), op, in, out);
+  std::vector<float> packed = runIntoPoisoned(ctx(), op, in, out);
 
   ref::Tensor ref_in{c.cin, c.h, c.w, toDoubles(input)};
   ref::Tensor expected = ref::conv2d(ref_in, toDoubles(weights), toDoubles(bias), c.cout, refSpec(c.window, c.epilogue));
   ASSERT_EQ(out.shape, (Shape{expected.c, expected.h, expected.w}));
-  EXPECT_TRUE(paddedLanesAreZero(packed, out.shape));
+  EXPECT_TRUE(paddingLanesZero(packed, out.shape));
   double abs_floor = precision == Precision::FP32 ? 1e-6 : 1e-3;
   EXPECT_TRUE(nearlyEqual(unpackC4HW4(packed, out.shape), expected.data, tolerance(precision), abs_floor));
 }
@@ -173,16 +122,6 @@ INSTANTIATE_TEST_SUITE_P(Shapes, Conv2dTest, ::testing::ValuesIn(inEveryPrecisio
                          [](const auto& test) { return test.param.label + "_" + precisionSuffix(test.param.precision); });
 
 // ---- bad arguments ----
-
-void expectError(const std::function<void()>& action, const std::string& needle) {
-  try {
-    action();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message: " << e.what();
-    return;
-  }
-  ADD_FAILURE() << "no vkpose::Error thrown; expected one mentioning '" << needle << "'";
-}
 
 class Conv2dArgumentsTest : public GpuTest {
  protected:

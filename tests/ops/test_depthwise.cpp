@@ -3,18 +3,14 @@
 // path's kernels, every activation and precision, and argument errors.
 #include <gtest/gtest.h>
 
-#include <cstdint>
-#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
-#include "engine/recorder.h"
-#include "engine/transfer.h"
 #include "runtime/ops/depthwise.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose::test {
@@ -139,28 +135,6 @@ std::string describe(const DwCase& c) {
 // gtest prints parameters of failing cases with this instead of raw bytes.
 void PrintTo(const DwCase& c, std::ostream* os) { *os << describe(c); }
 
-// Rounded to fp16 for the fp16 precisions, so the reference sees exactly the
-// values the GPU holds and the tolerance measures only kernel arithmetic.
-std::vector<float> randomStored(size_t count, uint32_t seed, Range range, Precision p) {
-  std::vector<float> values = randomFloats(count, seed, range.min, range.max);
-  if (p != kFp32)
-    for (float& v : values) v = halfToFloat(floatToHalf(v));
-  return values;
-}
-
-ref::Epilogue refEpilogue(const Epilogue& e) {
-  auto act = [&] {
-    switch (e.activation) {
-      case Activation::None: return ref::Activation::None;
-      case Activation::Relu: return ref::Activation::Relu;
-      case Activation::Clip: return ref::Activation::Clip;
-      case Activation::Sigmoid: return ref::Activation::Sigmoid;
-    }
-    return ref::Activation::None;
-  }();
-  return {act, e.clip_min, e.clip_max};
-}
-
 std::vector<double> reference(const DwCase& c, const std::vector<float>& input, const std::vector<float>& weights,
                               const std::vector<float>& bias) {
   ref::Tensor in{c.in.c, c.in.h, c.in.w, toDoubles(input)};
@@ -177,33 +151,6 @@ std::vector<double> reference(const DwCase& c, const std::vector<float>& input, 
   return ref::conv2d(in, toDoubles(weights), toDoubles(bias), c.in.c, spec).data;
 }
 
-// The whole C4HW4 buffer, padding lanes included.
-std::vector<float> downloadPacked(Context& ctx, const Tensor& t) {
-  std::vector<uint8_t> bytes(t.bytes());
-  downloadFromBuffer(ctx, t.buffer, bytes.data(), bytes.size());
-  return fromStorage(bytes, t.precision);
-}
-
-::testing::AssertionResult paddingLanesZero(const std::vector<float>& packed, Shape s) {
-  size_t plane = size_t(s.h) * size_t(s.w);
-  for (int c = s.c; c < s.c4() * 4; ++c)
-    for (size_t i = 0; i < plane; ++i) {
-      float v = packed[((size_t(c) / 4) * plane + i) * 4 + size_t(c) % 4];
-      if (v != 0.f)
-        return ::testing::AssertionFailure() << "padding lane of channel " << c << " at pixel " << i << " is " << v;
-    }
-  return ::testing::AssertionSuccess();
-}
-
-void runOnce(Context& ctx, DepthwiseOp& op, const Tensor& in, const Tensor& out) {
-  DescriptorArena arena(ctx);
-  CommandRecorder rec(ctx);
-  rec.begin();
-  op.record(rec, arena, in, out);
-  rec.end();
-  rec.submitAndWait();
-}
-
 class DepthwiseTest : public GpuTest, public ::testing::WithParamInterface<DwCase> {};
 
 TEST_P(DepthwiseTest, MatchesReference) {
@@ -212,19 +159,21 @@ TEST_P(DepthwiseTest, MatchesReference) {
   VKPOSE_REQUIRE_PRECISION(c.precision);
   size_t taps = size_t(c.window.kernel_h) * size_t(c.window.kernel_w);
   size_t channels = size_t(c.in.c);
-  auto input = randomStored(channels * size_t(c.in.h) * size_t(c.in.w), kDefaultSeed, c.input, c.precision);
-  auto weights = randomStored(channels * taps, kDefaultSeed + 1, c.weights, c.precision);
-  auto bias = c.bias ? randomStored(channels, kDefaultSeed + 2, c.bias_values, c.precision) : std::vector<float>{};
+  // Rounded as the GPU stores them, so the tolerance measures only kernel arithmetic.
+  auto input = asStored(
+      randomFloats(channels * size_t(c.in.h) * size_t(c.in.w), kDefaultSeed, c.input.min, c.input.max), c.precision);
+  auto weights = asStored(randomFloats(channels * taps, kDefaultSeed + 1, c.weights.min, c.weights.max), c.precision);
+  auto bias = c.bias ? asStored(randomFloats(channels, kDefaultSeed + 2, c.bias_values.min, c.bias_values.max),
+                                c.precision)
+                     : std::vector<float>{};
 
   DepthwiseOp op(ctx(), {c.in.c, 1, c.window}, weights, bias, c.precision, c.epilogue);
   EXPECT_EQ(op.usesFast3x3(), c.fast);
   Tensor in = Tensor::create(ctx(), c.in, c.precision);
   uploadTensor(ctx(), in, input);
   Tensor out = Tensor::create(ctx(), op.outputShape(c.in), c.precision);
-  poison(ctx(), out);
-  runOnce(ctx(), op, in, out);
+  std::vector<float> packed = runIntoPoisoned(ctx(), op, in, out);
 
-  std::vector<float> packed = downloadPacked(ctx(), out);
   EXPECT_TRUE(paddingLanesZero(packed, out.shape));
   std::vector<double> expected = reference(c, input, weights, bias);
   double floor = c.precision == kFp32 ? 1e-6 : 1e-3;
@@ -243,52 +192,41 @@ class DepthwiseErrors : public GpuTest {
   std::vector<float> weights() const { return std::vector<float>(kChannels * 9, 0.5f); }
 };
 
-void expectErrorMentioning(const std::function<void()>& call, const std::string& words) {
-  try {
-    call();
-    ADD_FAILURE() << "expected vkpose::Error mentioning \"" << words << "\"";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << "message: " << e.what();
-  }
-}
-
 TEST_F(DepthwiseErrors, WrongWeightCount) {
-  expectErrorMentioning([&] { DepthwiseOp(ctx(), params(), std::vector<float>(70), {}, kFp32); },
-                        "weights have 70 values, expected 72");
+  expectError([&] { DepthwiseOp(ctx(), params(), std::vector<float>(70), {}, kFp32); },
+              "weights have 70 values, expected 72");
 }
 
 TEST_F(DepthwiseErrors, WrongBiasCount) {
-  expectErrorMentioning([&] { DepthwiseOp(ctx(), params(), weights(), std::vector<float>(3), kFp32); },
-                        "bias has 3 values");
+  expectError([&] { DepthwiseOp(ctx(), params(), weights(), std::vector<float>(3), kFp32); }, "bias has 3 values");
 }
 
 TEST_F(DepthwiseErrors, ChannelMultiplierNotOne) {
   DepthwiseParams p = params();
   p.channel_multiplier = 2;
-  expectErrorMentioning([&] { DepthwiseOp(ctx(), p, weights(), {}, kFp32); }, "channel multiplier 2");
+  expectError([&] { DepthwiseOp(ctx(), p, weights(), {}, kFp32); }, "channel multiplier 2");
 }
 
 TEST_F(DepthwiseErrors, BadWindow) {
   DepthwiseParams p = params();
   p.window.stride_w = 0;
-  expectErrorMentioning([&] { DepthwiseOp(ctx(), p, weights(), {}, kFp32); }, "stride must be positive");
+  expectError([&] { DepthwiseOp(ctx(), p, weights(), {}, kFp32); }, "stride must be positive");
 }
 
 TEST_F(DepthwiseErrors, InvertedClipBounds) {
   Epilogue inverted{Activation::Clip, 6.f, 0.f};
-  expectErrorMentioning([&] { DepthwiseOp(ctx(), params(), weights(), {}, kFp32, inverted); },
-                        "clip bounds are inverted");
+  expectError([&] { DepthwiseOp(ctx(), params(), weights(), {}, kFp32, inverted); }, "clip bounds are inverted");
 }
 
 TEST_F(DepthwiseErrors, WrongInputChannels) {
   DepthwiseOp op(ctx(), params(), weights(), {}, kFp32);
-  expectErrorMentioning([&] { op.outputShape({12, 9, 9}); }, "has 12 channels, the op expects 8");
+  expectError([&] { op.outputShape({12, 9, 9}); }, "has 12 channels, the op expects 8");
 }
 
 TEST_F(DepthwiseErrors, WindowLargerThanInput) {
   DepthwiseParams p{kChannels, 1, window(5, 5, 1, 1, {})};
   DepthwiseOp op(ctx(), p, std::vector<float>(kChannels * 25), {}, kFp32);
-  expectErrorMentioning([&] { op.outputShape({kChannels, 3, 3}); }, "window does not fit");
+  expectError([&] { op.outputShape({kChannels, 3, 3}); }, "window does not fit");
 }
 
 TEST_F(DepthwiseErrors, PrecisionMismatch) {
@@ -296,14 +234,14 @@ TEST_F(DepthwiseErrors, PrecisionMismatch) {
   DepthwiseOp op(ctx(), params(), weights(), {}, kFp32);
   Tensor in = Tensor::create(ctx(), {kChannels, 9, 9}, kFp16s);
   Tensor out = Tensor::create(ctx(), {kChannels, 9, 9}, kFp32);
-  expectErrorMentioning([&] { runOnce(ctx(), op, in, out); }, "input tensor is fp16s, the op is fp32");
+  expectError([&] { runOnce(ctx(), op, in, out); }, "input tensor is fp16s, the op is fp32");
 }
 
 TEST_F(DepthwiseErrors, WrongOutputShape) {
   DepthwiseOp op(ctx(), params(), weights(), {}, kFp32);
   Tensor in = Tensor::create(ctx(), {kChannels, 9, 9}, kFp32);
   Tensor out = Tensor::create(ctx(), {kChannels, 5, 5}, kFp32);
-  expectErrorMentioning([&] { runOnce(ctx(), op, in, out); }, "output shape 8x5x5 should be 8x9x9");
+  expectError([&] { runOnce(ctx(), op, in, out); }, "output shape 8x5x5 should be 8x9x9");
 }
 
 }  // namespace

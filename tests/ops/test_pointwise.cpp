@@ -12,13 +12,10 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/error.h"
-#include "engine/pipeline.h"
-#include "engine/recorder.h"
-#include "engine/transfer.h"
 #include "runtime/ops/pointwise.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose {
@@ -130,45 +127,6 @@ std::vector<PointwiseCase> allCases() {
   return cases;
 }
 
-// The values the GPU actually sees: fp16 storage rounds inputs, weights and bias.
-std::vector<float> asStored(const std::vector<float>& values, Precision p) {
-  return fromStorage(toStorage(values, p), p);
-}
-
-ref::Epilogue refEpilogue(const Epilogue& e) {
-  ref::Activation act = e.activation == Activation::None   ? ref::Activation::None
-                        : e.activation == Activation::Relu ? ref::Activation::Relu
-                        : e.activation == Activation::Clip ? ref::Activation::Clip
-                                                           : ref::Activation::Sigmoid;
-  return {act, e.clip_min, e.clip_max};
-}
-
-std::vector<float> downloadPacked(Context& ctx, const Tensor& tensor) {
-  std::vector<uint8_t> bytes(tensor.bytes());
-  downloadFromBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
-  return fromStorage(bytes, tensor.precision);
-}
-
-::testing::AssertionResult paddingLanesZero(const std::vector<float>& packed, Shape s) {
-  size_t plane = size_t(s.h) * size_t(s.w);
-  for (size_t i = 0; i < plane; ++i)
-    for (int c = s.c; c < s.c4() * 4; ++c) {
-      float v = packed[(size_t(c / 4) * plane + i) * 4 + size_t(c % 4)];
-      if (v != 0.f)
-        return ::testing::AssertionFailure() << "padding lane c=" << c << " at pixel " << i << " holds " << v;
-    }
-  return ::testing::AssertionSuccess();
-}
-
-void run(Context& ctx, PointwiseOp& op, const Tensor& in, const Tensor& out) {
-  DescriptorArena arena(ctx);
-  CommandRecorder rec(ctx);
-  rec.begin();
-  op.record(rec, arena, in, out);
-  rec.end();
-  rec.submitAndWait();
-}
-
 class PointwiseTest : public GpuTest, public ::testing::WithParamInterface<PointwiseCase> {};
 
 TEST_P(PointwiseTest, MatchesReference) {
@@ -180,44 +138,37 @@ TEST_P(PointwiseTest, MatchesReference) {
   // sums land around [-6, 6] where every activation does something.
   float weight_range = 1.f / std::sqrt(float(tc.cin));
   Shape in_shape{tc.cin, tc.h, tc.w};
+  // fp16 storage rounds inputs, weights and bias: the reference gets the rounded values.
   std::vector<float> input =
-      asStored(test::randomFloats(size_t(tc.cin) * size_t(tc.h * tc.w), 1, -1.f, 6.f), tc.precision);
-  std::vector<float> weights =
-      asStored(test::randomFloats(size_t(tc.cout) * size_t(tc.cin), 2, -weight_range, weight_range), tc.precision);
-  std::vector<float> bias = tc.bias ? asStored(test::randomFloats(size_t(tc.cout), 3, -0.5f, 0.5f), tc.precision)
-                                    : std::vector<float>{};
+      test::asStored(test::randomFloats(size_t(tc.cin) * size_t(tc.h * tc.w), 1, -1.f, 6.f), tc.precision);
+  std::vector<float> weights = test::asStored(
+      test::randomFloats(size_t(tc.cout) * size_t(tc.cin), 2, -weight_range, weight_range), tc.precision);
+  std::vector<float> bias = tc.bias
+                                ? test::asStored(test::randomFloats(size_t(tc.cout), 3, -0.5f, 0.5f), tc.precision)
+                                : std::vector<float>{};
 
   PointwiseOp op(ctx(), {tc.cin, tc.cout}, weights, bias, tc.precision, tc.epilogue, resolveTiling(tc, ctx().caps()));
   Shape out_shape = op.outputShape(in_shape);
   Tensor in = Tensor::create(ctx(), in_shape, tc.precision);
   Tensor out = Tensor::create(ctx(), out_shape, tc.precision);
   uploadTensor(ctx(), in, input);
-  test::poison(ctx(), out);
-  run(ctx(), op, in, out);
+  std::vector<float> packed = test::runIntoPoisoned(ctx(), op, in, out);
 
   ref::ConvSpec spec;
-  spec.epilogue = refEpilogue(tc.epilogue);
+  spec.epilogue = test::refEpilogue(tc.epilogue);
   ref::Tensor expected = ref::conv2d({tc.cin, tc.h, tc.w, test::toDoubles(input)}, test::toDoubles(weights),
                                      test::toDoubles(bias), tc.cout, spec);
-  std::vector<float> packed = downloadPacked(ctx(), out);
   double floor = tc.precision == Precision::FP32 ? 1e-6 : 1e-3;
   EXPECT_TRUE(test::nearlyEqual(unpackC4HW4(packed, out_shape), expected.data, test::tolerance(tc.precision), floor));
-  EXPECT_TRUE(paddingLanesZero(packed, out_shape));
+  EXPECT_TRUE(test::paddingLanesZero(packed, out_shape));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, PointwiseTest, ::testing::ValuesIn(allCases()),
                          [](const ::testing::TestParamInfo<PointwiseCase>& param) { return caseName(param.param); });
 
 // The message must name the problem, not just say "invalid".
-template <class Call>
-void expectError(Call call, const std::string& fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "expected vkpose::Error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << "message: " << e.what();
-  }
-}
+using test::expectError;
+using test::runOnce;
 
 class PointwiseArguments : public GpuTest {
  protected:
@@ -256,7 +207,7 @@ TEST_F(PointwiseArguments, InputChannelMismatch) {
   expectError([&] { op.outputShape({12, 5, 5}); }, "has 12 channels, the op expects 8");
   Tensor in = Tensor::create(ctx(), {12, 5, 5}, Precision::FP32);
   Tensor out = Tensor::create(ctx(), {4, 5, 5}, Precision::FP32);
-  expectError([&] { run(ctx(), op, in, out); }, "has 12 channels");
+  expectError([&] { runOnce(ctx(), op, in, out); }, "has 12 channels");
 }
 
 TEST_F(PointwiseArguments, OutputShapeMismatch) {
@@ -264,7 +215,7 @@ TEST_F(PointwiseArguments, OutputShapeMismatch) {
   Tensor in = Tensor::create(ctx(), {8, 5, 5}, Precision::FP32);
   for (Shape wrong : {Shape{4, 5, 6}, Shape{8, 5, 5}}) {
     Tensor out = Tensor::create(ctx(), wrong, Precision::FP32);
-    expectError([&] { run(ctx(), op, in, out); }, "output shape " + wrong.str() + " does not match the expected 4x5x5");
+    expectError([&] { runOnce(ctx(), op, in, out); }, "output shape " + wrong.str() + " does not match the expected 4x5x5");
   }
 }
 
@@ -273,7 +224,7 @@ TEST_F(PointwiseArguments, PrecisionMismatch) {
   PointwiseOp op = makeOp({8, 4}, 32, 4, Precision::FP16Storage);
   Tensor in = Tensor::create(ctx(), {8, 5, 5}, Precision::FP32);
   Tensor out = Tensor::create(ctx(), {4, 5, 5}, Precision::FP16Storage);
-  expectError([&] { run(ctx(), op, in, out); }, "tensor precision fp32 differs from the op's fp16s");
+  expectError([&] { runOnce(ctx(), op, in, out); }, "tensor precision fp32 differs from the op's fp16s");
 }
 
 }  // namespace

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.h"
 #include "engine/pipeline.h"
 #include "engine/recorder.h"
 #include "engine/transfer.h"
 #include "runtime/ops/pool.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose {
@@ -109,13 +109,6 @@ ref::PoolSpec refSpec(const PoolParams& params) {
   return spec;
 }
 
-// The values the GPU actually sees: fp16 storage rounds the inputs.
-std::vector<float> asStored(std::vector<float> values, Precision p) {
-  if (p != Precision::FP32)
-    for (float& v : values) v = halfToFloat(floatToHalf(v));
-  return values;
-}
-
 // Uploads with every padding lane set to a non-zero value, so the test shows
 // the kernel zeroes output padding itself instead of inheriting it.
 void uploadWithDirtyPadding(Context& ctx, const Tensor& tensor, const std::vector<float>& chw) {
@@ -128,22 +121,6 @@ void uploadWithDirtyPadding(Context& ctx, const Tensor& tensor, const std::vecto
   uploadToBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
 }
 
-std::vector<float> downloadPacked(Context& ctx, const Tensor& tensor) {
-  std::vector<uint8_t> bytes(tensor.bytes());
-  downloadFromBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
-  return fromStorage(bytes, tensor.precision);
-}
-
-::testing::AssertionResult paddingLanesZero(const std::vector<float>& packed, Shape s) {
-  size_t plane = size_t(s.h) * s.w;
-  for (size_t i = 0; i < plane; ++i)
-    for (int c = s.c; c < s.c4() * 4; ++c) {
-      float v = packed[((size_t(c) / 4) * plane + i) * 4 + c % 4];
-      if (v != 0.f) return ::testing::AssertionFailure() << "padding lane c=" << c << " at " << i << " holds " << v;
-    }
-  return ::testing::AssertionSuccess();
-}
-
 class PoolTest : public GpuTest, public ::testing::WithParamInterface<PoolCase> {};
 
 TEST_P(PoolTest, MatchesReference) {
@@ -153,44 +130,28 @@ TEST_P(PoolTest, MatchesReference) {
 
   PoolOp op(ctx(), tc.params, tc.precision);
   Shape out_shape = op.outputShape(tc.in);
-  std::vector<float> input = asStored(
+  std::vector<float> input = test::asStored(
       test::randomFloats(size_t(tc.in.c) * tc.in.h * tc.in.w, test::kDefaultSeed, tc.min, tc.max), tc.precision);
   Tensor in = Tensor::create(ctx(), tc.in, tc.precision);
   Tensor out = Tensor::create(ctx(), out_shape, tc.precision);
   uploadWithDirtyPadding(ctx(), in, input);
-  test::poison(ctx(), out);
-
-  DescriptorArena arena(ctx());
-  CommandRecorder rec(ctx());
-  rec.begin();
-  op.record(rec, arena, in, out);
-  rec.end();
-  rec.submitAndWait();
+  std::vector<float> packed = test::runIntoPoisoned(ctx(), op, in, out);
 
   ref::Tensor ref_in{tc.in.c, tc.in.h, tc.in.w, test::toDoubles(input)};
   ref::Tensor expected = tc.params.mode == PoolMode::Max ? ref::maxPool(ref_in, refSpec(tc.params))
                                                          : ref::avgPool(ref_in, refSpec(tc.params));
   ASSERT_EQ(expected.h, out_shape.h);
   ASSERT_EQ(expected.w, out_shape.w);
-  std::vector<float> packed = downloadPacked(ctx(), out);
   double floor = tc.precision == Precision::FP32 ? 1e-6 : 1e-3;
   EXPECT_TRUE(test::nearlyEqual(unpackC4HW4(packed, out_shape), expected.data, test::tolerance(tc.precision), floor));
-  EXPECT_TRUE(paddingLanesZero(packed, out_shape));
+  EXPECT_TRUE(test::paddingLanesZero(packed, out_shape));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, PoolTest, ::testing::ValuesIn(allCases()),
                          [](const ::testing::TestParamInfo<PoolCase>& param) { return param.param.name; });
 
 // The message must name the problem, not just say "invalid".
-template <class Call>
-void expectError(Call call, const std::string& fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "expected vkpose::Error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << "message: " << e.what();
-  }
-}
+using test::expectError;
 
 class PoolArguments : public GpuTest {
  protected:
