@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/memory.h"
+#include "runtime/model/half.h"
 #include "runtime/model/shape.h"
 
 namespace vkpose {
@@ -35,10 +36,6 @@ struct Tensor {
 // CHW floats <-> C4HW4 floats (padding lanes zero).
 std::vector<float> packC4HW4(const std::vector<float>& chw, Shape shape);
 std::vector<float> unpackC4HW4(const std::vector<float>& packed, Shape shape);
-
-// IEEE binary16 conversion, round to nearest even.
-uint16_t floatToHalf(float value);
-float halfToFloat(uint16_t bits);
 
 // Floats converted to the precision's storage format, as raw bytes.
 std::vector<uint8_t> toStorage(const std::vector<float>& values, Precision p);
