@@ -77,6 +77,14 @@ void validateNode(const Graph& g, const Node& n, size_t index, const std::vector
     if (!defined[size_t(t)]) fail("reads tensor '" + g.tensors[size_t(t)].name + "' before it is produced");
   }
   if (n.output < 0 || size_t(n.output) >= g.tensors.size()) fail("output tensor index out of range");
+  // Only convs carry their own channel counts; other nodes take the tensors'.
+  bool is_conv = n.kind == OpKind::Conv2d || n.kind == OpKind::DepthwiseConv2d;
+  int produced = g.tensors[size_t(n.output)].channels;
+  if (is_conv && n.out_channels != produced)
+    fail("out_channels " + std::to_string(n.out_channels) + " differs from its output tensor's " + std::to_string(produced));
+  int consumed = g.tensors[size_t(n.inputs[0])].channels;
+  if (is_conv && n.in_channels != consumed)
+    fail("in_channels " + std::to_string(n.in_channels) + " differs from its input tensor's " + std::to_string(consumed));
   if (defined[size_t(n.output)]) fail("output tensor '" + g.tensors[size_t(n.output)].name + "' is produced twice");
   bool has_weights = n.kind == OpKind::Conv2d || n.kind == OpKind::DepthwiseConv2d;
   if (has_weights && n.layout == WeightLayout::OIHW && n.weights.size() != expectedWeights(n))

@@ -117,13 +117,14 @@ uint32_t mapped(const std::map<int, uint32_t>& index, int tensor, const std::str
   return it->second;
 }
 
-flatbuffers::Offset<fb::Node> nodeOf(flatbuffers::FlatBufferBuilder& b, const Node& n,
+flatbuffers::Offset<fb::Node> nodeOf(flatbuffers::FlatBufferBuilder& b, const Graph& g, const Node& n,
                                      const std::map<int, uint32_t>& index) {
   std::vector<uint32_t> inputs;
   for (int t : n.inputs) inputs.push_back(mapped(index, t, "node '" + n.name + "'"));
   bool windowed = n.kind != OpKind::Add;
   return fb::CreateNodeDirect(b, n.name.c_str(), opKindOf(n), &inputs, mapped(index, n.output, n.name),
-                              windowed ? windowOf(b, n.window) : 0, n.in_channels, n.out_channels,
+                              windowed ? windowOf(b, n.window) : 0, g.tensors[size_t(n.inputs[0])].channels,
+                              g.tensors[size_t(n.output)].channels,
                               activationOf(n.activation), n.clip_min, n.clip_max, n.count_include_pad,
                               weightsOf(b, n.weights, n), weightsOf(b, n.bias, n));
 }
@@ -149,7 +150,7 @@ std::vector<uint8_t> writeVkpose(const Graph& graph) {
     tensors[new_index] = fb::CreateTensorInfoDirect(b, graph.tensors[size_t(old_index)].name.c_str(),
                                                     graph.tensors[size_t(old_index)].channels);
   std::vector<flatbuffers::Offset<fb::Node>> nodes;
-  for (const Node& n : graph.nodes) nodes.push_back(nodeOf(b, n, index));
+  for (const Node& n : graph.nodes) nodes.push_back(nodeOf(b, graph, n, index));
   std::vector<flatbuffers::Offset<fb::Output>> outputs;
   for (const Output& o : graph.outputs)
     outputs.push_back(fb::CreateOutput(b, roleOf(o.role), mapped(index, o.tensor, outputRoleName(o.role))));
