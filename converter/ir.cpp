@@ -21,16 +21,6 @@ const char* opKindName(OpKind kind) {
   return "?";
 }
 
-const char* outputRoleName(OutputRole role) {
-  switch (role) {
-    case OutputRole::Heatmap: return "heatmap";
-    case OutputRole::Offsets: return "offsets";
-    case OutputRole::DisplacementFwd: return "displacement_fwd";
-    case OutputRole::DisplacementBwd: return "displacement_bwd";
-  }
-  return "?";
-}
-
 int Graph::addTensor(std::string name, int channels) {
   tensors.push_back({std::move(name), channels});
   return int(tensors.size()) - 1;

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "runtime/model/activation.h"
+#include "runtime/model/model.h"
+
 namespace vkpose::convert {
 
 enum class OpKind {
@@ -26,13 +29,14 @@ enum class OpKind {
 };
 const char* opKindName(OpKind kind);
 
-enum class Activation { None, Relu, Clip, Sigmoid };
-enum class PaddingMode { Explicit, SameUpper, SameLower, Valid };
-enum class WeightLayout { OIHW, DenseC4, DepthwiseC4 };
+// The vocabulary shared with the model file is the runtime's own.
+using vkpose::Activation;
+using vkpose::OutputRole;
+using vkpose::PaddingMode;
+using vkpose::Preprocessing;
+using vkpose::WeightLayout;
+using vkpose::outputRoleName;
 enum class WeightType { Float32, Float16 };
-enum class Preprocessing { MobileNet, ResNet };
-enum class OutputRole { Heatmap, Offsets, DisplacementFwd, DisplacementBwd };
-const char* outputRoleName(OutputRole role);
 
 struct Window {
   int kernel_h = 1, kernel_w = 1;
