@@ -6,9 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
 rm -rf .gpu-bundle && mkdir -p .gpu-bundle
-for f in "$build"/tests/test_* "$build"/tests/validation_canary "$build"/tools/vkpose-info; do
-  [ -x "$f" ] && [ -f "$f" ] || continue
-  case "$f" in *.cmake) continue ;; esac
+# GPU-side tests only: the converter's tests are offline and link protobuf.
+binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info)
+for src in tests/engine/test_*.cpp tests/ops/test_*.cpp tests/model/test_*.cpp tests/reference/test_*.cpp; do
+  binaries+=("$build/tests/$(basename "$src" .cpp)")
+done
+for f in "${binaries[@]}"; do
+  [ -x "$f" ] || { echo "gpu-bundle: $f is missing (build first)" >&2; exit 1; }
   strip -o ".gpu-bundle/$(basename "$f")" "$f"
 done
 cp tools/gpu-verify.sh .gpu-bundle/
