@@ -2,7 +2,7 @@
 // variants (precision, workgroup size, subgroup paths) from this snapshot.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <array>
 #include <cstdint>

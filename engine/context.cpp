@@ -59,6 +59,7 @@ std::string defaultPipelineCachePath() {
 }
 
 std::unique_ptr<Context> Context::create(const ContextOptions& options) {
+  loadVulkan();
   std::unique_ptr<Context> ctx(new Context());
   ValidationSetting validation = validationSettingFromEnvironment();
   if (options.validation) validation = {*options.validation, *options.validation};
@@ -76,9 +77,6 @@ std::unique_ptr<Context> Context::create(const ContextOptions& options) {
 }
 
 void Context::createInstance(bool validation, bool validation_required) {
-  // A missing or broken loader reports no version entry point at all.
-  if (!vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkCreateInstance"))
-    throw Error("no Vulkan loader found (install libvulkan1 and a Vulkan driver, e.g. mesa-vulkan-drivers)");
   if (validation && !instanceLayerAvailable(kValidationLayerName)) {
     if (validation_required)
       throw Error(std::string("validation requested (VKPOSE_VALIDATION) but ") + kValidationLayerName +

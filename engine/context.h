@@ -2,7 +2,7 @@
 // services built on them (allocator, pipeline cache, validation log).
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <memory>
 #include <optional>

@@ -2,7 +2,7 @@
 // properties, so the policy is unit-tested without a GPU.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <cstdint>
 #include <optional>

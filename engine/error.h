@@ -3,7 +3,7 @@
 // status codes; nothing here exits the process.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <stdexcept>
 #include <string>

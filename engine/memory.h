@@ -3,7 +3,7 @@
 // memory persistently mapped and flushed/invalidated where not coherent.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <cstdint>
 #include <memory>

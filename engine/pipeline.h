@@ -3,7 +3,7 @@
 // specialization constants 0-2 and any further constants from id 3 on.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <array>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // driver, or damaged, is ignored with a warning.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <cstdint>
 #include <span>

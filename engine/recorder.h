@@ -3,7 +3,7 @@
 // plan can print them (and so nobody adds a barrier "just in case").
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <array>
 #include <cstddef>

@@ -2,7 +2,7 @@
 // the work recorded since the previous mark; results() pairs them up.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <cstdint>
 #include <string>

@@ -3,7 +3,7 @@
 // so tests can fail on any of them.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "engine/vulkan_api.h"
 
 #include <atomic>
 #include <mutex>

@@ -17,7 +17,7 @@ for f in "${binaries[@]}"; do
 done
 cp tools/gpu-verify.sh .gpu-bundle/
 for f in .gpu-bundle/*; do
-  if ldd "$f" 2>/dev/null | grep -Ev 'libvulkan|libstdc\+\+|libm\.|libgcc_s|libc\.|ld-linux|linux-vdso' | grep -q '=>'; then
+  if ldd "$f" 2>/dev/null | grep -Ev 'libvulkan|libdl\.|libstdc\+\+|libm\.|libgcc_s|libc\.|ld-linux|linux-vdso' | grep -q '=>'; then
     echo "gpu-bundle: $f links more than libvulkan and the C/C++ runtime:" >&2; ldd "$f" >&2; exit 1
   fi
 done
