@@ -1,6 +1,7 @@
 #include "runtime/tensor.h"
 
 #include <cstring>
+#include <string>
 
 #include "engine/context.h"
 #include "engine/error.h"
@@ -36,6 +37,19 @@ Tensor Tensor::create(Context& ctx, Shape shape, Precision precision) {
   t.buffer = ctx.allocator().createBuffer(t.bytes(), MemoryUsage::DeviceLocal);
   return t;
 }
+
+TensorView::TensorView(Shape s, Precision p, const Buffer& storage, uint64_t byte_offset)
+    : shape(s), precision(p), buffer(&storage), offset(byte_offset) {
+  if (offset > storage.size() || bytes() > storage.size() - offset)
+    throw Error("TensorView: " + shape.str() + " " + precisionSuffix(precision) + " (" + std::to_string(bytes()) +
+                " bytes) at offset " + std::to_string(offset) + " overruns its " + std::to_string(storage.size()) +
+                "-byte buffer");
+}
+
+TensorView::TensorView(const Tensor& tensor)
+    : shape(tensor.shape), precision(tensor.precision), buffer(&tensor.buffer), offset(0) {}
+
+BufferBinding bind(const TensorView& view) { return {view.buffer->handle(), view.offset, view.bytes()}; }
 
 std::vector<float> packC4HW4(const std::vector<float>& chw, Shape s) {
   if (chw.size() != size_t(s.c) * s.h * s.w) throw Error("packC4HW4: data size does not match " + s.str());
@@ -82,14 +96,14 @@ std::vector<float> fromStorage(const std::vector<uint8_t>& bytes, Precision p) {
   return values;
 }
 
-void uploadTensor(Context& ctx, const Tensor& tensor, const std::vector<float>& chw) {
+void uploadTensor(Context& ctx, const TensorView& tensor, const std::vector<float>& chw) {
   std::vector<uint8_t> bytes = toStorage(packC4HW4(chw, tensor.shape), tensor.precision);
-  uploadToBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
+  uploadToBuffer(ctx, *tensor.buffer, bytes.data(), bytes.size(), tensor.offset);
 }
 
-std::vector<float> downloadTensor(Context& ctx, const Tensor& tensor) {
+std::vector<float> downloadTensor(Context& ctx, const TensorView& tensor) {
   std::vector<uint8_t> bytes(tensor.bytes());
-  downloadFromBuffer(ctx, tensor.buffer, bytes.data(), bytes.size());
+  downloadFromBuffer(ctx, *tensor.buffer, bytes.data(), bytes.size(), tensor.offset);
   return unpackC4HW4(fromStorage(bytes, tensor.precision), tensor.shape);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/memory.h"
+#include "engine/pipeline.h"
 #include "runtime/model/half.h"
 #include "runtime/model/shape.h"
 
@@ -33,6 +34,25 @@ struct Tensor {
   uint64_t bytes() const { return shape.vec4Count() * 4 * storageBytes(precision); }
 };
 
+// A tensor in a buffer it does not own, from a byte offset: the executor's
+// activations share one arena buffer. Ops record with views; a Tensor is a
+// view of its whole buffer.
+struct TensorView {
+  Shape shape;
+  Precision precision = Precision::FP32;
+  const Buffer* buffer = nullptr;
+  uint64_t offset = 0;
+
+  TensorView() = default;
+  // Throws when the tensor does not fit in `buffer` from `offset`.
+  TensorView(Shape shape, Precision precision, const Buffer& buffer, uint64_t offset);
+  TensorView(const Tensor& tensor);  // NOLINT(google-explicit-constructor): every Tensor is a view
+  uint64_t bytes() const { return shape.vec4Count() * 4 * storageBytes(precision); }
+};
+
+// The descriptor range of exactly the view's bytes.
+BufferBinding bind(const TensorView& view);
+
 // CHW floats <-> C4HW4 floats (padding lanes zero).
 std::vector<float> packC4HW4(const std::vector<float>& chw, Shape shape);
 std::vector<float> unpackC4HW4(const std::vector<float>& packed, Shape shape);
@@ -42,8 +62,8 @@ std::vector<uint8_t> toStorage(const std::vector<float>& values, Precision p);
 std::vector<float> fromStorage(const std::vector<uint8_t>& bytes, Precision p);
 
 // Blocking helpers for set-up and tests.
-void uploadTensor(Context& ctx, const Tensor& tensor, const std::vector<float>& chw);
-std::vector<float> downloadTensor(Context& ctx, const Tensor& tensor);
+void uploadTensor(Context& ctx, const TensorView& tensor, const std::vector<float>& chw);
+std::vector<float> downloadTensor(Context& ctx, const TensorView& tensor);
 // Creates a device buffer holding `values` in the precision's storage format.
 Buffer uploadConstants(Context& ctx, const std::vector<float>& values, Precision p);
 

@@ -32,12 +32,13 @@ Shape AddOp::outputShape(Shape a, Shape b) const {
   return a;
 }
 
-void AddOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& a, const Tensor& b, const Tensor& out) {
+void AddOp::record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& a, const TensorView& b,
+                   const TensorView& out) {
   if (!(outputShape(a.shape, b.shape) == out.shape))
     throw Error("Add: output shape " + out.shape.str() + " does not match operands " + a.shape.str());
-  for (const Tensor* t : {&a, &b, &out})
+  for (const TensorView* t : {&a, &b, &out})
     if (t->precision != precision_) throw Error("Add: tensor precision differs from the op's");
-  BufferBinding bindings[] = {bind(a.buffer), bind(b.buffer), bind(out.buffer)};
+  BufferBinding bindings[] = {bind(a), bind(b), bind(out)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   uint64_t count = out.shape.vec4Count();
   AddPush push{uint32_t(count), uint32_t(out.shape.c), uint32_t(out.shape.h * out.shape.w), epilogue_.clip_min,

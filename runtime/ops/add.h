@@ -16,7 +16,8 @@ class AddOp {
 
   Shape outputShape(Shape a, Shape b) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
-  void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& a, const Tensor& b, const Tensor& out);
+  void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& a, const TensorView& b,
+              const TensorView& out);
 
  private:
   Precision precision_;

@@ -1,11 +1,10 @@
 #include "runtime/ops/conv2d.h"
 
-#include "runtime/model/weight_layout.h"
-
 #include <algorithm>
 
 #include "engine/error.h"
 #include "engine/recorder.h"
+#include "runtime/ops/kernel_weights.h"
 
 namespace vkpose {
 
@@ -31,19 +30,24 @@ size_t paddedOutBlocks(const Conv2dParams& p) {
   return divUp(oc4, kOutBlocksPerInvocation) * size_t(kOutBlocksPerInvocation);
 }
 
-void checkWeightCounts(const Conv2dParams& p, size_t weights, size_t bias) {
+void checkWeightCounts(const Conv2dParams& p, const WeightData& weights, const WeightData& bias) {
+  requireWeightLayout(weights, WeightLayout::DenseC4, "Conv2d", "weights");
+  requireWeightLayout(bias, WeightLayout::DenseC4, "Conv2d", "bias");
   size_t taps = size_t(p.window.kernel_h) * size_t(p.window.kernel_w);
-  size_t expected = size_t(p.out_channels) * size_t(p.in_channels) * taps;
-  if (weights != expected)
-    throw Error("Conv2d: weights has " + std::to_string(weights) + " values, expected " + std::to_string(expected) +
-                " (OIHW " + std::to_string(p.out_channels) + "x" + std::to_string(p.in_channels) + "x" +
-                std::to_string(p.window.kernel_h) + "x" + std::to_string(p.window.kernel_w) + ")");
-  if (bias != 0 && bias != size_t(p.out_channels))
-    throw Error("Conv2d: bias has " + std::to_string(bias) + " values, expected 0 or out_channels = " +
-                std::to_string(p.out_channels));
+  size_t out = storedChannels(weights.layout, p.out_channels), in = storedChannels(weights.layout, p.in_channels);
+  size_t expected = out * in * taps;
+  if (weights.values.size() != expected)
+    throw Error("Conv2d: weights has " + std::to_string(weights.values.size()) + " values, expected " +
+                std::to_string(expected) + " (" + weightLayoutName(weights.layout) + " " + std::to_string(out) + "x" +
+                std::to_string(in) + "x" + std::to_string(p.window.kernel_h) + "x" +
+                std::to_string(p.window.kernel_w) + ")");
+  size_t bias_expected = storedChannels(bias.layout, p.out_channels);
+  if (!bias.values.empty() && bias.values.size() != bias_expected)
+    throw Error("Conv2d: bias has " + std::to_string(bias.values.size()) + " values, expected 0 or " +
+                std::to_string(bias_expected) + " (" + weightLayoutName(bias.layout) + ")");
 }
 
-const Conv2dParams& checkedParams(const Conv2dParams& p, size_t weights, size_t bias) {
+const Conv2dParams& checkedParams(const Conv2dParams& p, const WeightData& weights, const WeightData& bias) {
   if (p.groups != 1)
     throw Error("Conv2d: groups = " + std::to_string(p.groups) +
                 " is not supported; this op is dense (groups = 1), depthwise convolution is a separate op");
@@ -62,16 +66,16 @@ const Conv2dParams& checkedParams(const Conv2dParams& p, size_t weights, size_t 
 // The shared DenseC4 layout, with zero blocks appended so the output-block
 // count is a multiple of what one invocation computes (no bounds checks on
 // weight reads in the shader).
-std::vector<float> packWeights(const Conv2dParams& p, const std::vector<float>& oihw) {
+std::vector<float> packWeights(const Conv2dParams& p, const WeightData& weights) {
   std::vector<float> packed =
-      packDenseC4(oihw, p.out_channels, p.in_channels, p.window.kernel_h, p.window.kernel_w);
+      denseC4Weights(weights, p.out_channels, p.in_channels, p.window.kernel_h, p.window.kernel_w);
   size_t per_block = packed.size() / divUp(uint64_t(p.out_channels), 4);
   packed.resize(paddedOutBlocks(p) * per_block, 0.f);
   return packed;
 }
 
-std::vector<float> packBias(const Conv2dParams& p, const std::vector<float>& bias) {
-  std::vector<float> packed = packBiasC4(bias, p.out_channels);
+std::vector<float> packBias(const Conv2dParams& p, const WeightData& bias) {
+  std::vector<float> packed = biasC4(bias, p.out_channels);
   packed.resize(paddedOutBlocks(p) * 4, 0.f);
   return packed;
 }
@@ -110,7 +114,11 @@ Conv2dPush makePush(const Conv2dParams& p, const Epilogue& e, Shape in, Shape ou
 
 Conv2dOp::Conv2dOp(Context& ctx, const Conv2dParams& params, const std::vector<float>& weights,
                    const std::vector<float>& bias, Precision precision, Epilogue epilogue)
-    : params_(checkedParams(params, weights.size(), bias.size())),
+    : Conv2dOp(ctx, params, WeightData{weights}, WeightData{bias}, precision, epilogue) {}
+
+Conv2dOp::Conv2dOp(Context& ctx, const Conv2dParams& params, const WeightData& weights, const WeightData& bias,
+                   Precision precision, Epilogue epilogue)
+    : params_(checkedParams(params, weights, bias)),
       precision_(precision),
       epilogue_(epilogue),
       pipeline_(ctx, conv2dDesc(ctx, precision, epilogue)),
@@ -124,8 +132,8 @@ Shape Conv2dOp::outputShape(Shape in) const {
   return windowOutputShape(params_.window, in, params_.out_channels, "Conv2d");
 }
 
-void Conv2dOp::checkTensors(const Tensor& in, const Tensor& out) const {
-  for (const Tensor* t : {&in, &out})
+void Conv2dOp::checkTensors(const TensorView& in, const TensorView& out) const {
+  for (const TensorView* t : {&in, &out})
     if (t->precision != precision_)
       throw Error(std::string("Conv2d: ") + (t == &in ? "input" : "output") + " tensor precision " +
                   precisionSuffix(t->precision) + " differs from the op's " + precisionSuffix(precision_));
@@ -135,9 +143,9 @@ void Conv2dOp::checkTensors(const Tensor& in, const Tensor& out) const {
                 in.shape.str() + " (" + params_.window.str() + ")");
 }
 
-void Conv2dOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out) {
+void Conv2dOp::record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out) {
   checkTensors(in, out);
-  BufferBinding bindings[] = {bind(in.buffer), bind(weights_), bind(bias_), bind(out.buffer)};
+  BufferBinding bindings[] = {bind(in), bind(weights_), bind(bias_), bind(out)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   const auto& local = pipeline_.desc().local_size;
   rec.dispatch(pipeline_, set, makePush(params_, epilogue_, in.shape, out.shape),

@@ -3,7 +3,8 @@
 // convolution is a separate op.
 //
 // Weights arrive in ONNX OIHW order and are repacked once, at construction,
-// into the layout the kernel reads:
+// or arrive already packed by the converter (DenseC4), the layout the kernel
+// reads:
 //   per (oc4, ic4, ky, kx) four vec4s; vec4 number i holds the weights of
 //   input lane i (ic = ic4*4 + i) for output lanes 0..3 (oc = oc4*4 + lane),
 // so one tap is acc += x.x*w0 + x.y*w1 + x.z*w2 + x.w*w3. Lanes past the
@@ -17,6 +18,7 @@
 
 #include "engine/memory.h"
 #include "engine/pipeline.h"
+#include "runtime/model/model.h"
 #include "runtime/model/window.h"
 #include "runtime/ops/epilogue.h"
 #include "runtime/tensor.h"
@@ -38,14 +40,17 @@ class Conv2dOp {
   // out_channels values or empty.
   Conv2dOp(Context& ctx, const Conv2dParams& params, const std::vector<float>& weights,
            const std::vector<float>& bias, Precision precision, Epilogue epilogue = {});
+  // As stored in a model: weights OIHW or DenseC4, bias [c] or [c/4][4] or absent.
+  Conv2dOp(Context& ctx, const Conv2dParams& params, const WeightData& weights, const WeightData& bias,
+           Precision precision, Epilogue epilogue = {});
 
   // Throws when `in` has the wrong channel count or the window does not fit it.
   Shape outputShape(Shape in) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
-  void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out);
+  void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
  private:
-  void checkTensors(const Tensor& in, const Tensor& out) const;
+  void checkTensors(const TensorView& in, const TensorView& out) const;
 
   Conv2dParams params_;
   Precision precision_;

@@ -1,11 +1,10 @@
 #include "runtime/ops/depthwise.h"
 
-#include "runtime/model/weight_layout.h"
-
 #include <algorithm>
 
 #include "engine/error.h"
 #include "engine/recorder.h"
+#include "runtime/ops/kernel_weights.h"
 
 namespace vkpose {
 
@@ -53,21 +52,24 @@ void validateParams(const DepthwiseParams& params, const Epilogue& epilogue) {
     fail("clip bounds are inverted");
 }
 
-void validateConstants(const DepthwiseParams& params, const std::vector<float>& weights,
-                       const std::vector<float>& bias) {
+void validateConstants(const DepthwiseParams& params, const WeightData& weights, const WeightData& bias) {
+  requireWeightLayout(weights, WeightLayout::DepthwiseC4, "Depthwise", "weights");
+  requireWeightLayout(bias, WeightLayout::DepthwiseC4, "Depthwise", "bias");
   size_t taps = size_t(params.window.kernel_h) * size_t(params.window.kernel_w);
-  size_t expected = size_t(params.channels) * taps;
-  if (weights.size() != expected)
-    throw Error("Depthwise: weights have " + std::to_string(weights.size()) + " values, expected " +
-                std::to_string(expected) + " (OIHW " + std::to_string(params.channels) + "x1x" +
-                std::to_string(params.window.kernel_h) + "x" + std::to_string(params.window.kernel_w) + ")");
-  if (!bias.empty() && bias.size() != size_t(params.channels))
-    throw Error("Depthwise: bias has " + std::to_string(bias.size()) + " values, expected 0 or " +
-                std::to_string(params.channels));
+  size_t channels = storedChannels(weights.layout, params.channels);
+  size_t expected = channels * taps;
+  if (weights.values.size() != expected)
+    throw Error("Depthwise: weights have " + std::to_string(weights.values.size()) + " values, expected " +
+                std::to_string(expected) + " (" + weightLayoutName(weights.layout) + " " + std::to_string(channels) +
+                "x1x" + std::to_string(params.window.kernel_h) + "x" + std::to_string(params.window.kernel_w) + ")");
+  size_t bias_expected = storedChannels(bias.layout, params.channels);
+  if (!bias.values.empty() && bias.values.size() != bias_expected)
+    throw Error("Depthwise: bias has " + std::to_string(bias.values.size()) + " values, expected 0 or " +
+                std::to_string(bias_expected) + " (" + weightLayoutName(bias.layout) + ")");
 }
 
-const DepthwiseParams& validated(const DepthwiseParams& params, const Epilogue& epilogue,
-                                 const std::vector<float>& weights, const std::vector<float>& bias) {
+const DepthwiseParams& validated(const DepthwiseParams& params, const Epilogue& epilogue, const WeightData& weights,
+                                 const WeightData& bias) {
   validateParams(params, epilogue);
   validateConstants(params, weights, bias);
   return params;
@@ -89,14 +91,19 @@ std::string DepthwiseParams::str() const { return "c=" + std::to_string(channels
 
 DepthwiseOp::DepthwiseOp(Context& ctx, const DepthwiseParams& params, const std::vector<float>& weights,
                          const std::vector<float>& bias, Precision precision, Epilogue epilogue)
+    : DepthwiseOp(ctx, params, WeightData{weights}, WeightData{bias}, precision, epilogue) {}
+
+DepthwiseOp::DepthwiseOp(Context& ctx, const DepthwiseParams& params, const WeightData& weights,
+                         const WeightData& bias, Precision precision, Epilogue epilogue)
     : params_(validated(params, epilogue, weights, bias)),
       precision_(precision),
       epilogue_(epilogue),
       fast3x3_(fitsFast3x3(params.window)),
       pipeline_(ctx, depthwiseDesc(ctx, params, precision, epilogue.activation)),
       weights_(uploadConstants(
-          ctx, packDepthwiseC4(weights, params.channels, params.window.kernel_h, params.window.kernel_w), precision)),
-      bias_(uploadConstants(ctx, packBiasC4(bias, params.channels), precision)) {}
+          ctx, depthwiseC4Weights(weights, params.channels, params.window.kernel_h, params.window.kernel_w),
+          precision)),
+      bias_(uploadConstants(ctx, biasC4(bias, params.channels), precision)) {}
 
 Shape DepthwiseOp::outputShape(Shape in) const {
   if (in.c != params_.channels)
@@ -105,16 +112,16 @@ Shape DepthwiseOp::outputShape(Shape in) const {
   return windowOutputShape(params_.window, in, in.c, "Depthwise");
 }
 
-void DepthwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out) {
+void DepthwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out) {
   Shape expected = outputShape(in.shape);
   if (!(out.shape == expected))
     throw Error("Depthwise: output shape " + out.shape.str() + " should be " + expected.str() + " for input " +
                 in.shape.str() + " and " + params_.str());
-  for (const Tensor* t : {&in, &out})
+  for (const TensorView* t : {&in, &out})
     if (t->precision != precision_)
       throw Error(std::string("Depthwise: ") + (t == &in ? "input" : "output") + " tensor is " +
                   precisionSuffix(t->precision) + ", the op is " + precisionSuffix(precision_));
-  BufferBinding bindings[] = {bind(in.buffer), bind(weights_), bind(bias_), bind(out.buffer)};
+  BufferBinding bindings[] = {bind(in), bind(weights_), bind(bias_), bind(out)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   const ConvParams& w = params_.window;
   int tile = fast3x3_ ? fastTileWidth(w.stride_h) : 1;

@@ -7,10 +7,11 @@
 // adjacent output pixels that share input columns; and a generic path for any
 // kernel, stride, dilation and asymmetric padding, one output pixel each.
 //
-// Weights are given in ONNX OIHW order with I = 1, i.e. [c][1][kh][kw]. On the
-// GPU they are one vec4 per (c4, ky, kx), lane i holding channel 4*c4 + i, at
-// vec4 index (c4 * kh + ky) * kw + kx; padded lanes are zero. Bias is one vec4
-// per c4 (zeros when absent). Both are stored in the op's precision.
+// Weights are given in ONNX OIHW order with I = 1, i.e. [c][1][kh][kw], or as
+// the converter stores them, already packed (DepthwiseC4). On the GPU they
+// are one vec4 per (c4, ky, kx), lane i holding channel 4*c4 + i, at vec4
+// index (c4 * kh + ky) * kw + kx; padded lanes are zero. Bias is one vec4 per
+// c4 (zeros when absent). Both are stored in the op's precision.
 #pragma once
 
 #include <string>
@@ -18,6 +19,7 @@
 
 #include "engine/memory.h"
 #include "engine/pipeline.h"
+#include "runtime/model/model.h"
 #include "runtime/model/window.h"
 #include "runtime/ops/epilogue.h"
 #include "runtime/tensor.h"
@@ -38,10 +40,13 @@ class DepthwiseOp {
  public:
   DepthwiseOp(Context& ctx, const DepthwiseParams& params, const std::vector<float>& weights,
               const std::vector<float>& bias, Precision precision, Epilogue epilogue = {});
+  // As stored in a model: weights OIHW or DepthwiseC4, bias [c] or [c/4][4] or absent.
+  DepthwiseOp(Context& ctx, const DepthwiseParams& params, const WeightData& weights, const WeightData& bias,
+              Precision precision, Epilogue epilogue = {});
 
   Shape outputShape(Shape in) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
-  void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out);
+  void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
   bool usesFast3x3() const { return fast3x3_; }
 

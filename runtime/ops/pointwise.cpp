@@ -5,6 +5,7 @@
 #include "engine/context.h"
 #include "engine/error.h"
 #include "engine/recorder.h"
+#include "runtime/ops/kernel_weights.h"
 
 namespace vkpose {
 
@@ -24,8 +25,6 @@ VKPOSE_PUSH_CONSTANTS(PointwisePush);
 // Past 16 x 16 the accumulators spill everywhere and only the JIT time grows.
 constexpr uint32_t kMaxTile = 16;
 
-int c4(int channels) { return (channels + 3) / 4; }
-
 std::string str(const PointwiseTiling& t) {
   return std::to_string(t.pixels) + " pixels x " + std::to_string(t.oc4_block) + " oc4 blocks, workgroup " +
          std::to_string(t.workgroup) + ", weight lanes " + std::to_string(t.weight_lanes);
@@ -42,43 +41,33 @@ void validateTiling(const Capabilities& caps, const PointwiseTiling& t) {
   if (t.workgroup % t.weight_lanes != 0) fail("workgroup must be a multiple of the weight lanes (whole subgroups)");
 }
 
+void validateConstants(const PointwiseParams& params, const WeightData& weights, const WeightData& bias) {
+  requireWeightLayout(weights, WeightLayout::DenseC4, "Pointwise", "weights");
+  requireWeightLayout(bias, WeightLayout::DenseC4, "Pointwise", "bias");
+  size_t out = storedChannels(weights.layout, params.out_channels);
+  size_t in = storedChannels(weights.layout, params.in_channels);
+  std::string shape = "cin=" + std::to_string(in) + ",cout=" + std::to_string(out);
+  if (weights.values.size() != out * in)
+    throw Error("Pointwise: expected " + std::to_string(out * in) + " weights (" + weightLayoutName(weights.layout) +
+                ", " + shape + "), got " + std::to_string(weights.values.size()));
+  size_t bias_expected = storedChannels(bias.layout, params.out_channels);
+  if (!bias.values.empty() && bias.values.size() != bias_expected)
+    throw Error("Pointwise: expected " + std::to_string(bias_expected) + " bias values (" +
+                weightLayoutName(bias.layout) + ") or none, got " + std::to_string(bias.values.size()));
+}
+
 // Returns `params` once everything the constructor was given checks out.
-const PointwiseParams& validated(const Context& ctx, const PointwiseParams& params, const std::vector<float>& weights,
-                                 const std::vector<float>& bias, const PointwiseTiling& tiling) {
-  std::string shape = "cin=" + std::to_string(params.in_channels) + ",cout=" + std::to_string(params.out_channels);
+const PointwiseParams& validated(const Context& ctx, const PointwiseParams& params, const WeightData& weights,
+                                 const WeightData& bias, const PointwiseTiling& tiling) {
   if (params.in_channels < 1 || params.out_channels < 1)
-    throw Error("Pointwise: channel counts must be positive (" + shape + ")");
-  size_t expected = size_t(params.out_channels) * size_t(params.in_channels);
-  if (weights.size() != expected)
-    throw Error("Pointwise: expected " + std::to_string(expected) + " weights (OIHW, " + shape + "), got " +
-                std::to_string(weights.size()));
-  if (!bias.empty() && bias.size() != size_t(params.out_channels))
-    throw Error("Pointwise: expected " + std::to_string(params.out_channels) + " bias values or none, got " +
-                std::to_string(bias.size()));
+    throw Error("Pointwise: channel counts must be positive (cin=" + std::to_string(params.in_channels) +
+                ",cout=" + std::to_string(params.out_channels) + ")");
+  validateConstants(params, weights, bias);
   // The shader declares the shuffle capability even when weight_lanes is 1.
   if (!(ctx.caps().subgroup_ops & VK_SUBGROUP_FEATURE_SHUFFLE_BIT))
     throw Error("Pointwise: device " + ctx.caps().device_name + " lacks subgroup shuffle in compute shaders");
   validateTiling(ctx.caps(), tiling);
   return params;
-}
-
-// OIHW (H = W = 1, i.e. [cout][cin]) into the device layout described in pointwise.h.
-std::vector<float> packWeights(const std::vector<float>& oihw, PointwiseParams params) {
-  int in_c4 = c4(params.in_channels), out_c4 = c4(params.out_channels);
-  std::vector<float> packed(size_t(out_c4) * size_t(in_c4) * 16, 0.f);
-  for (int oc = 0; oc < params.out_channels; ++oc)
-    for (int ic = 0; ic < params.in_channels; ++ic) {
-      size_t block = size_t(oc / 4) * size_t(in_c4) + size_t(ic / 4);
-      size_t source = size_t(oc) * size_t(params.in_channels) + size_t(ic);
-      packed[block * 16 + size_t(ic % 4) * 4 + size_t(oc % 4)] = oihw[source];
-    }
-  return packed;
-}
-
-std::vector<float> packBias(const std::vector<float>& bias, int out_channels) {
-  std::vector<float> packed(size_t(c4(out_channels)) * 4, 0.f);
-  for (size_t i = 0; i < bias.size(); ++i) packed[i] = bias[i];
-  return packed;
 }
 
 PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activation, PointwiseTiling tiling) {
@@ -104,18 +93,28 @@ PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision preci
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights,
                          const std::vector<float>& bias, Precision precision, Epilogue epilogue)
-    : PointwiseOp(ctx, params, weights, bias, precision, epilogue, defaultPointwiseTiling(ctx.caps(), precision)) {}
+    : PointwiseOp(ctx, params, WeightData{weights}, WeightData{bias}, precision, epilogue,
+                  defaultPointwiseTiling(ctx.caps(), precision)) {}
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights,
                          const std::vector<float>& bias, Precision precision, Epilogue epilogue,
                          PointwiseTiling tiling)
+    : PointwiseOp(ctx, params, WeightData{weights}, WeightData{bias}, precision, epilogue, tiling) {}
+
+PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
+                         Precision precision, Epilogue epilogue)
+    : PointwiseOp(ctx, params, weights, bias, precision, epilogue, defaultPointwiseTiling(ctx.caps(), precision)) {}
+
+PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
+                         Precision precision, Epilogue epilogue, PointwiseTiling tiling)
     : params_(validated(ctx, params, weights, bias, tiling)),
       precision_(precision),
       epilogue_(epilogue),
       tiling_(tiling),
       pipeline_(ctx, pointwiseDesc(ctx, precision, epilogue.activation, tiling)),
-      weights_(uploadConstants(ctx, packWeights(weights, params), precision)),
-      bias_(uploadConstants(ctx, packBias(bias, params.out_channels), precision)) {}
+      weights_(uploadConstants(ctx, denseC4Weights(weights, params.out_channels, params.in_channels, 1, 1),
+                               precision)),
+      bias_(uploadConstants(ctx, biasC4(bias, params.out_channels), precision)) {}
 
 Shape PointwiseOp::outputShape(Shape in) const {
   if (in.c != params_.in_channels)
@@ -124,15 +123,15 @@ Shape PointwiseOp::outputShape(Shape in) const {
   return {params_.out_channels, in.h, in.w};
 }
 
-void PointwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out) {
+void PointwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out) {
   Shape expected = outputShape(in.shape);
   if (!(out.shape == expected))
     throw Error("Pointwise: output shape " + out.shape.str() + " does not match the expected " + expected.str());
-  for (const Tensor* t : {&in, &out})
+  for (const TensorView* t : {&in, &out})
     if (t->precision != precision_)
       throw Error(std::string("Pointwise: tensor precision ") + precisionSuffix(t->precision) +
                   " differs from the op's " + precisionSuffix(precision_));
-  BufferBinding bindings[] = {bind(in.buffer), bind(out.buffer), bind(weights_), bind(bias_)};
+  BufferBinding bindings[] = {bind(in), bind(out), bind(weights_), bind(bias_)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   uint32_t plane = uint32_t(in.shape.h) * uint32_t(in.shape.w);
   uint32_t pixel_stride = divUp(plane, tiling_.pixels);

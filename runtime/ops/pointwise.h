@@ -1,6 +1,7 @@
 // Pointwise convolution (1x1 window, stride 1, no padding) with bias and a
 // fused activation: y = act(W x + b). Most of MobileNet's arithmetic is here.
 //
+// Weights come as OIHW or, from the converter, already packed (DenseC4).
 // Weight layout on the device (the dense-conv layout with a 1x1 window): for
 // each (oc4, ic4) in that order, four vec4s; vec4 i holds the weights of
 // input lane i for output lanes 0..3, so a kernel computes
@@ -14,6 +15,7 @@
 #include "engine/capabilities.h"
 #include "engine/memory.h"
 #include "engine/pipeline.h"
+#include "runtime/model/model.h"
 #include "runtime/ops/epilogue.h"
 #include "runtime/tensor.h"
 
@@ -56,10 +58,16 @@ class PointwiseOp {
   // As above with an explicit tiling instead of defaultPointwiseTiling (tuning, tests).
   PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights, const std::vector<float>& bias,
               Precision precision, Epilogue epilogue, PointwiseTiling tiling);
+  // As stored in a model: weights OIHW or DenseC4 (1x1), bias [c] or [c/4][4] or absent.
+  PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
+              Precision precision, Epilogue epilogue = {});
+  // As stored in a model, with an explicit tiling.
+  PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
+              Precision precision, Epilogue epilogue, PointwiseTiling tiling);
 
   Shape outputShape(Shape in) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
-  void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out);
+  void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
  private:
   PointwiseParams params_;

@@ -59,14 +59,14 @@ PoolOp::PoolOp(Context& ctx, const PoolParams& params, Precision precision)
 
 Shape PoolOp::outputShape(Shape in) const { return windowOutputShape(params_.window, in, in.c, "Pool"); }
 
-void PoolOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out) {
+void PoolOp::record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out) {
   Shape expected = outputShape(in.shape);
   if (!(out.shape == expected))
     throw Error("Pool: output shape " + out.shape.str() + " should be " + expected.str() + " for input " +
                 in.shape.str() + " and " + params_.str());
   if (in.precision != precision_ || out.precision != precision_)
     throw Error(std::string("Pool: tensor precision differs from the op's ") + precisionSuffix(precision_));
-  BufferBinding bindings[] = {bind(in.buffer), bind(out.buffer)};
+  BufferBinding bindings[] = {bind(in), bind(out)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   const ConvParams& w = params_.window;
   PoolPush push{.in_w = in.shape.w,

@@ -29,7 +29,7 @@ class PoolOp {
 
   Shape outputShape(Shape in) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
-  void record(CommandRecorder& rec, DescriptorArena& arena, const Tensor& in, const Tensor& out);
+  void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
  private:
   PoolParams params_;
