@@ -1,0 +1,77 @@
+// The model input from a camera frame, in one dispatch: sample the frame
+// through a SamplingGrid (letterbox, stretch or crop), resize bilinearly like
+// tools/oracle/preprocess.js (TF's legacy mapping, no half-pixel centres),
+// normalise as the model's metadata says, and write 3 x N x N in C4HW4.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "engine/pipeline.h"
+#include "runtime/frame_mapping.h"
+#include "runtime/model/model.h"
+#include "runtime/tensor.h"
+
+namespace vkpose {
+
+class CommandRecorder;
+
+enum class PixelFormat { RGBA8, RGB8, BGRA8 };
+
+const char* pixelFormatName(PixelFormat format);  // "RGBA8", "RGB8", "BGRA8"
+uint32_t pixelBytes(PixelFormat format);          // 4, 3, 4
+
+// Where a frame's pixels sit in its buffer: rows of `row_stride` bytes from
+// byte 0, pixels packed within a row. Neither rows nor pixels need any
+// alignment (the shader reads bytes).
+struct FrameLayout {
+  int width = 0, height = 0;
+  uint32_t row_stride = 0;  // bytes; at least width * pixelBytes(format)
+  PixelFormat format = PixelFormat::RGBA8;
+
+  static FrameLayout packed(int width, int height, PixelFormat format);
+  // Bytes a buffer must hold (0 for an empty frame): the last row ends the
+  // frame, and the shader reads whole 32-bit words, so the total is rounded
+  // up to a multiple of 4.
+  uint64_t requiredBytes() const;
+};
+
+// Throws vkpose::Error naming the problem: an empty or oversized frame, or a
+// row stride smaller than a row.
+void validateFrameLayout(const FrameLayout& frame);
+
+// model input = pixel / divisor + bias[channel], channels in RGB order.
+struct PixelNormalisation {
+  float divisor = 127.5f;
+  std::array<float, 3> bias{-1.f, -1.f, -1.f};
+
+  static PixelNormalisation mobileNet();                            // x / 127.5 - 1, into [-1, 1]
+  static PixelNormalisation resNet(const std::array<float, 3>& mean);  // x + mean[c]
+  static PixelNormalisation fromMetadata(const ModelMetadata& meta);
+};
+
+class PreprocessOp {
+ public:
+  PreprocessOp(Context& ctx, Precision precision, PixelNormalisation normalisation);
+
+  static Shape outputShape(int model_size) { return {3, model_size, model_size}; }
+
+  // Plan time: checks the frame against its buffer and the grid, allocates
+  // the descriptor set from `arena` and records the dispatch. The frame's
+  // size, layout and grid are baked into the recording, so a new frame size
+  // or region of interest needs a new record; the pixels may change freely
+  // between replays. Throws vkpose::Error naming what does not fit.
+  void record(CommandRecorder& rec, DescriptorArena& arena, const Buffer& frame_buffer, const FrameLayout& frame,
+              const SamplingGrid& grid, const TensorView& out);
+
+ private:
+  void checkArguments(const Buffer& frame_buffer, const FrameLayout& frame, const SamplingGrid& grid,
+                      const TensorView& out) const;
+
+  Precision precision_;
+  PixelNormalisation normalisation_;
+  uint64_t max_binding_bytes_;  // the device's maxStorageBufferRange
+  Pipeline pipeline_;
+};
+
+}  // namespace vkpose
