@@ -69,3 +69,17 @@ add_test(NAME failed_conversions_write_nothing
   COMMAND sh -c "! test -e '${real}/never-written.vkpose' && ! test -e '${real}/never-written.vkpose.partial'")
 set_tests_properties(failed_conversions_write_nothing PROPERTIES
   DEPENDS "convert_missing_input;convert_unknown_format")
+
+# The executor on the converted ONNX model (tests/runtime/test_executor_posenet.cpp):
+# its tests need the conversion first and find the file in VKPOSE_TEST_MODEL.
+# They are discovered at build time, so the properties go into a ctest script
+# that runs after the one defining them (which lists them in test_executor_posenet_TESTS).
+if(TARGET test_executor_posenet)
+  set(script ${real}/test_executor_posenet_properties.cmake)
+  file(WRITE ${script} "if(test_executor_posenet_TESTS)
+  set_tests_properties(\${test_executor_posenet_TESTS} PROPERTIES FIXTURES_REQUIRED onnx_vkpose
+    ENVIRONMENT \"${VKPOSE_TEST_ENV};VKPOSE_TEST_MODEL=${real}/from-onnx.vkpose\")
+endif()
+")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
+endif()

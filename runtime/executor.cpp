@@ -1,0 +1,156 @@
+#include "runtime/executor.h"
+
+#include <algorithm>
+#include <memory>
+#include <variant>
+
+#include "engine/context.h"
+#include "engine/error.h"
+#include "engine/recorder.h"
+#include "runtime/dispatch_hazards.h"
+#include "runtime/model/shapes.h"
+#include "runtime/ops/add.h"
+#include "runtime/ops/conv2d.h"
+#include "runtime/ops/depthwise.h"
+#include "runtime/ops/epilogue.h"
+#include "runtime/ops/pointwise.h"
+#include "runtime/ops/pool.h"
+
+namespace vkpose {
+
+using NodeOp = std::variant<std::unique_ptr<Conv2dOp>, std::unique_ptr<PointwiseOp>, std::unique_ptr<DepthwiseOp>,
+                            std::unique_ptr<PoolOp>, std::unique_ptr<AddOp>>;
+
+struct Executor::Step {
+  std::string name;  // escaped node name, for barrier reasons
+  std::vector<int> inputs;
+  int output = 0;
+  NodeOp op;
+};
+
+namespace {
+
+// Offsets must satisfy the device's binding alignment; 16 also keeps every
+// tensor on a vec4 boundary.
+uint64_t bindingAlignment(const Context& ctx) {
+  return std::max<uint64_t>(ctx.caps().min_storage_buffer_offset_alignment, 16);
+}
+
+uint64_t tensorBytes(Shape shape, Precision precision) { return shape.vec4Count() * 4 * storageBytes(precision); }
+
+// Each tensor lives from the node that writes it to the last node that reads
+// it. The input (written before the graph) and the outputs (read after it)
+// are kept apart from everything.
+std::vector<TensorLifetime> lifetimes(const Model& model, const ShapePlan& shapes, Precision precision) {
+  std::vector<TensorLifetime> life(model.tensors.size());
+  for (size_t t = 0; t < life.size(); ++t) life[t].bytes = tensorBytes(shapes.tensors[t], precision);
+  life[size_t(model.input)].keep_distinct = true;
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    const ModelNode& node = model.nodes[i];
+    for (int t : node.inputs) life[size_t(t)].last_step = std::max(life[size_t(t)].last_step, int(i));
+    life[size_t(node.output)].first_step = life[size_t(node.output)].last_step = int(i);
+  }
+  for (const ModelOutput& o : model.outputs) {
+    life[size_t(o.tensor)].last_step = int(model.nodes.size());
+    life[size_t(o.tensor)].keep_distinct = true;
+  }
+  return life;
+}
+
+// 1x1, stride 1, no padding: a matrix product per pixel, the pointwise kernel's job.
+bool isPointwise(const ConvParams& w) {
+  return w.kernel_h == 1 && w.kernel_w == 1 && w.stride_h == 1 && w.stride_w == 1 && w.pad.top == 0 &&
+         w.pad.left == 0 && w.pad.bottom == 0 && w.pad.right == 0;
+}
+
+NodeOp makeOp(Context& ctx, const ModelNode& node, const ConvParams& window, Precision precision) {
+  switch (node.kind) {
+    case NodeKind::Conv2d:
+      if (isPointwise(window))
+        return std::make_unique<PointwiseOp>(ctx, PointwiseParams{node.in_channels, node.out_channels}, node.weights,
+                                             node.bias, precision, node.epilogue);
+      return std::make_unique<Conv2dOp>(ctx, Conv2dParams{window, node.in_channels, node.out_channels, 1},
+                                        node.weights, node.bias, precision, node.epilogue);
+    case NodeKind::DepthwiseConv2d:
+      return std::make_unique<DepthwiseOp>(ctx, DepthwiseParams{node.out_channels, 1, window}, node.weights,
+                                           node.bias, precision, node.epilogue);
+    case NodeKind::MaxPool:
+      return std::make_unique<PoolOp>(ctx, PoolParams{PoolMode::Max, window, false}, precision);
+    case NodeKind::AveragePool:
+      return std::make_unique<PoolOp>(ctx, PoolParams{PoolMode::Average, window, node.count_include_pad}, precision);
+    case NodeKind::Add:
+      return std::make_unique<AddOp>(ctx, precision, node.epilogue);
+  }
+  throw Error("unknown node kind");
+}
+
+template <class Op>
+void recordOp(Op& op, CommandRecorder& rec, DescriptorArena& arena, const std::vector<TensorView>& tensors,
+              const std::vector<int>& inputs, int output) {
+  op.record(rec, arena, tensors[size_t(inputs[0])], tensors[size_t(output)]);
+}
+
+void recordOp(AddOp& op, CommandRecorder& rec, DescriptorArena& arena, const std::vector<TensorView>& tensors,
+              const std::vector<int>& inputs, int output) {
+  op.record(rec, arena, tensors[size_t(inputs[0])], tensors[size_t(inputs[1])], tensors[size_t(output)]);
+}
+
+}  // namespace
+
+Executor::Executor(Context& ctx, const Model& model, int input_size, Precision precision)
+    : input_size_(input_size),
+      precision_(precision),
+      input_tensor_(model.input),
+      outputs_(model.outputs),
+      descriptors_(ctx) {
+  validateModel(model, "model");
+  requirePrecision(ctx, precision);
+  ShapePlan shapes = planShapes(model, input_size, input_size);
+  plan_ = planMemory(lifetimes(model, shapes, precision), bindingAlignment(ctx));
+  arena_ = ctx.allocator().createBuffer(plan_.arena_bytes, MemoryUsage::DeviceLocal);
+  for (size_t t = 0; t < model.tensors.size(); ++t) {
+    tensor_names_.push_back(escapeText(model.tensors[t].name));
+    if (tensorBytes(shapes.tensors[t], precision) > ctx.caps().max_storage_buffer_range)
+      throw Error("Executor: tensor '" + tensor_names_.back() + "' (" + shapes.tensors[t].str() + ") at input size " +
+                  std::to_string(input_size) + " exceeds the device's storage buffer range of " +
+                  std::to_string(ctx.caps().max_storage_buffer_range) + " bytes");
+    tensors_.emplace_back(shapes.tensors[t], precision, arena_, plan_.offsets[t]);
+  }
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    const ModelNode& node = model.nodes[i];
+    try {
+      steps_.push_back(
+          {escapeText(node.name), node.inputs, node.output, makeOp(ctx, node, shapes.windows[i], precision)});
+    } catch (const Error& e) {
+      throw Error("Executor: " + describeNode(model, i) + ": " + e.what());
+    }
+  }
+}
+
+Executor::~Executor() = default;
+
+uint32_t Executor::dispatchCount() const { return uint32_t(steps_.size()); }
+
+const TensorView& Executor::input() const { return tensors_[size_t(input_tensor_)]; }
+
+const TensorView& Executor::output(OutputRole role) const {
+  for (const ModelOutput& o : outputs_)
+    if (o.role == role) return tensors_[size_t(o.tensor)];
+  throw Error(std::string("Executor: the model has no ") + outputRoleName(role) + " output");
+}
+
+void Executor::record(CommandRecorder& rec) {
+  DispatchHazards hazards;
+  auto region = [&](int t) {
+    return ArenaRegion{tensor_names_[size_t(t)], tensors_[size_t(t)].offset, tensors_[size_t(t)].bytes()};
+  };
+  for (Step& step : steps_) {
+    std::vector<ArenaRegion> reads;
+    for (int t : step.inputs) reads.push_back(region(t));
+    std::string why = hazards.beforeDispatch(step.name, reads, region(step.output));
+    if (!why.empty()) rec.barrier(Stage::Compute, Stage::Compute, why);
+    std::visit([&](auto& op) { recordOp(*op, rec, descriptors_, tensors_, step.inputs, step.output); }, step.op);
+  }
+}
+
+}  // namespace vkpose

@@ -1,0 +1,76 @@
+// Runs a model's graph on the GPU at one input size. Everything is built at
+// construction: shapes (planShapes), the memory plan, one device buffer for
+// all activations, and one op per node with its pipeline and weights.
+// record() then writes the whole network into a command buffer that is
+// replayed every frame: nothing is allocated, created or updated per frame.
+// Another input size is another Executor over the same Model (no reload).
+//
+// Memory: every activation is a view into one arena buffer at the offset the
+// memory plan (runtime/memory_plan.h) gave it; tensors that are never alive
+// at the same time share bytes. The graph input and outputs are never shared,
+// so preprocessing may write input() and argmax/decoding read the outputs
+// around the network.
+//
+// Synchronisation contract: record() orders its own dispatches (a barrier
+// wherever one reads what another wrote or overwrites what another used), but
+// not what surrounds them. Before record(), the caller puts a compute barrier
+// after whatever writes input() and after any earlier replay of the network
+// (whose dispatches still read the arena); after it, a barrier before anything
+// reads the outputs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/memory.h"
+#include "engine/pipeline.h"
+#include "runtime/memory_plan.h"
+#include "runtime/model/model.h"
+#include "runtime/tensor.h"
+
+namespace vkpose {
+
+class CommandRecorder;
+
+class Executor {
+ public:
+  // Throws ModelError for an input size the model can't take (naming the
+  // nearest valid ones) and vkpose::Error naming the node an op refuses.
+  Executor(Context& ctx, const Model& model, int input_size, Precision precision);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Records every node's dispatch, with the barriers between them. Each call
+  // allocates its descriptor sets (from the executor's own pool): record once
+  // per command buffer, then replay that buffer.
+  void record(CommandRecorder& rec);
+
+  int inputSize() const { return input_size_; }
+  Precision precision() const { return precision_; }
+  // The normalised RGB image, 3 x inputSize x inputSize in C4HW4.
+  const TensorView& input() const;
+  // Throws when the model has no output with this role.
+  const TensorView& output(OutputRole role) const;
+
+  uint64_t activationBytes() const { return plan_.arena_bytes; }        // the arena: the planned peak
+  uint64_t naiveActivationBytes() const { return plan_.naive_bytes; }  // one buffer per tensor
+  uint32_t dispatchCount() const;                                      // one per node
+
+ private:
+  struct Step;
+
+  int input_size_;
+  Precision precision_;
+  int input_tensor_;
+  std::vector<ModelOutput> outputs_;
+  std::vector<std::string> tensor_names_;
+  MemoryPlan plan_;
+  Buffer arena_;
+  std::vector<TensorView> tensors_;  // per model tensor, into arena_
+  std::vector<Step> steps_;          // per node, in graph order
+  DescriptorArena descriptors_;
+};
+
+}  // namespace vkpose
