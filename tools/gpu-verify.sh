@@ -4,8 +4,9 @@
 set -uo pipefail
 out=${OUT:-/tmp/vkpose-out}
 mkdir -p "$out"
-export VKPOSE_VALIDATION=1 VKPOSE_PIPELINE_CACHE=/tmp/vkpose-pipeline-cache.bin
 bundle=.gpu-bundle
+export VKPOSE_VALIDATION=1 VKPOSE_PIPELINE_CACHE=/tmp/vkpose-pipeline-cache.bin
+export VKPOSE_TEST_MODEL="$PWD/$bundle/posenet.vkpose" VKPOSE_TEST_DATA="$PWD/tests/data"
 if ! "$bundle/vkpose-info" >/dev/null 2>&1 && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi
