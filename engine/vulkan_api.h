@@ -23,7 +23,8 @@
   X(vkDestroyPipeline) X(vkDestroyPipelineCache) X(vkDestroyPipelineLayout) X(vkDestroyQueryPool)             \
   X(vkDestroyShaderModule) X(vkDeviceWaitIdle) X(vkEndCommandBuffer) X(vkEnumerateDeviceExtensionProperties)  \
   X(vkEnumerateInstanceLayerProperties) X(vkEnumeratePhysicalDevices) X(vkFlushMappedMemoryRanges)            \
-  X(vkFreeMemory) X(vkGetBufferMemoryRequirements) X(vkGetDeviceQueue) X(vkGetInstanceProcAddr)               \
+  X(vkFreeMemory) X(vkGetBufferMemoryRequirements) X(vkGetDeviceQueue) X(vkGetFenceStatus)                   \
+  X(vkGetInstanceProcAddr)                                                                                   \
   X(vkGetPhysicalDeviceFeatures2) X(vkGetPhysicalDeviceMemoryProperties) X(vkGetPhysicalDeviceProperties)     \
   X(vkGetPhysicalDeviceProperties2) X(vkGetPhysicalDeviceQueueFamilyProperties) X(vkGetPipelineCacheData)     \
   X(vkGetQueryPoolResults) X(vkInvalidateMappedMemoryRanges) X(vkMapMemory) X(vkQueueSubmit)                  \

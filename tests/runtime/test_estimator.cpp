@@ -1,0 +1,282 @@
+// vkpose::Estimator end to end on the real PoseNet (the committed ONNX
+// converted at test-build time; ctest passes its path in VKPOSE_TEST_MODEL):
+// photo in, keypoints out, against the golden TF.js keypoints in
+// tests/data/golden/manifest.json (source pixels, as tools/oracle/golden.js
+// decoded them on the CPU). Each test builds its own Estimator, and so its
+// own device, with validation on; any validation message fails the test.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/estimator.h"
+#include "tests/support/golden_data.h"
+#include "tests/support/op_test.h"
+
+namespace vkpose {
+namespace {
+
+using nlohmann::json;
+using test::expectError;
+using test::RgbImage;
+
+std::string modelPath() {
+  const char* path = std::getenv("VKPOSE_TEST_MODEL");
+  // The model comes from the ctest fixture; a missing one is a broken setup, not a skip.
+  if (!path)
+    throw std::runtime_error("VKPOSE_TEST_MODEL is not set: run through ctest (fixture onnx_vkpose converts "
+                             "models/posenet-mobilenet-v1-075.onnx) or point it at a converted .vkpose");
+  return path;
+}
+
+EstimatorOptions optionsFor(int input_size = 257, Precision precision = Precision::FP32, int frames_in_flight = 2) {
+  EstimatorOptions options;
+  options.model_path = modelPath();
+  options.input_size = input_size;
+  options.precision = precision;
+  options.frames_in_flight = frames_in_flight;
+  options.context.validation = true;
+  return options;
+}
+
+void expectNoValidationMessages(Estimator& estimator) {
+  EXPECT_TRUE(estimator.context().validationEnabled());
+  for (const std::string& m : estimator.context().validationLog().take()) ADD_FAILURE() << "validation message: " << m;
+}
+
+// Decoded once per binary; a map keeps references stable.
+const RgbImage& photo(const std::string& name) {
+  static std::map<std::string, RgbImage> cache;
+  auto found = cache.find(name);
+  if (found == cache.end())
+    found = cache.emplace(name, test::loadRgbImage(test::testDataPath("images/" + name))).first;
+  return found->second;
+}
+
+Frame rgbFrame(const RgbImage& image) {
+  return Frame::packed(image.rgb.data(), image.width, image.height, PixelFormat::RGB8);
+}
+
+// The photo as 4-byte pixels in `format`, alpha 255, rows padded to `row_stride` bytes.
+std::vector<uint8_t> fourBytePixels(const RgbImage& image, PixelFormat format, uint32_t row_stride) {
+  std::vector<uint8_t> out(size_t(row_stride) * size_t(image.height), 0xAB);
+  bool bgr = format == PixelFormat::BGRA8;
+  for (size_t y = 0; y < size_t(image.height); ++y)
+    for (size_t x = 0; x < size_t(image.width); ++x) {
+      const uint8_t* rgb = &image.rgb[(y * size_t(image.width) + x) * 3];
+      uint8_t* px = &out[y * row_stride + x * 4];
+      px[0] = bgr ? rgb[2] : rgb[0];
+      px[1] = rgb[1];
+      px[2] = bgr ? rgb[0] : rgb[2];
+      px[3] = 255;
+    }
+  return out;
+}
+
+json goldenKeypoints(const std::string& image, int size) {
+  std::string path = test::testDataPath("golden/manifest.json");
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  json manifest = json::parse(in);
+  for (const json& entry : manifest.at("entries"))
+    if (entry.at("image") == image && entry.at("size") == size) return entry.at("keypoints");
+  throw std::runtime_error("manifest.json has no keypoints for " + image + " at " + std::to_string(size));
+}
+
+// Mean distance in source pixels between the pose and the golden keypoints.
+double meanShift(const Pose& pose, const json& golden) {
+  double sum = 0;
+  for (size_t k = 0; k < size_t(kKeypointCount); ++k)
+    sum += std::hypot(pose.keypoints[k].y - golden.at(k).at("source_yx").at(0).get<double>(),
+                      pose.keypoints[k].x - golden.at(k).at("source_yx").at(1).get<double>());
+  return sum / kKeypointCount;
+}
+
+void expectGoldenPose(const Pose& pose, const std::string& image, int size) {
+  SCOPED_TRACE(image + " at " + std::to_string(size));
+  json golden = goldenKeypoints(image, size);
+  ASSERT_EQ(golden.size(), size_t(kKeypointCount));
+  double score_sum = 0, worst = 0;
+  for (size_t k = 0; k < size_t(kKeypointCount); ++k) {
+    const json& want = golden.at(k);
+    SCOPED_TRACE(want.at("name").get<std::string>());
+    double dy = pose.keypoints[k].y - want.at("source_yx").at(0).get<double>();
+    double dx = pose.keypoints[k].x - want.at("source_yx").at(1).get<double>();
+    EXPECT_NEAR(dy, 0.0, 0.01);
+    EXPECT_NEAR(dx, 0.0, 0.01);
+    EXPECT_NEAR(pose.keypoints[k].score, want.at("score").get<double>(), 1e-4);
+    worst = std::max({worst, std::fabs(dx), std::fabs(dy)});
+    score_sum += want.at("score").get<double>();
+  }
+  EXPECT_NEAR(pose.score, score_sum / kKeypointCount, 1e-4);
+  std::printf("[ golden   ] %s at %d: largest keypoint error %.2e source px\n", image.c_str(), size, worst);
+}
+
+void expectSamePose(const Pose& got, const Pose& want, double tolerance) {
+  for (size_t k = 0; k < size_t(kKeypointCount); ++k) {
+    SCOPED_TRACE(kKeypointNames[k]);
+    EXPECT_NEAR(got.keypoints[k].x, want.keypoints[k].x, tolerance);
+    EXPECT_NEAR(got.keypoints[k].y, want.keypoints[k].y, tolerance);
+    EXPECT_NEAR(got.keypoints[k].score, want.keypoints[k].score, tolerance);
+  }
+  EXPECT_NEAR(got.score, want.score, tolerance);
+}
+
+TEST(Estimator, Fp32MatchesTheGoldenKeypointsAt257And385) {
+  Estimator estimator(optionsFor(257));
+  for (int size : {257, 385}) {
+    estimator.setInputSize(size);  // the same Model, no reload
+    EXPECT_EQ(estimator.inputSize(), size);
+    for (const char* image : {"pose.jpg", "messi5.jpg"})
+      expectGoldenPose(estimator.estimate(rgbFrame(photo(image))), image, size);
+  }
+  expectNoValidationMessages(estimator);
+}
+
+TEST(Estimator, Fp16StorageShiftsKeypointsByAtMostOnePixel) {
+  std::unique_ptr<Estimator> estimator;
+  try {
+    estimator = std::make_unique<Estimator>(optionsFor(257, Precision::FP16Storage));
+  } catch (const Error& e) {
+    if (std::string(e.what()).find("does not support precision") == std::string::npos) throw;
+    GTEST_SKIP() << e.what();
+  }
+  for (const char* image : {"pose.jpg", "messi5.jpg"}) {
+    double shift = meanShift(estimator->estimate(rgbFrame(photo(image))), goldenKeypoints(image, 257));
+    std::printf("[ golden   ] %s at 257 fp16s: mean keypoint shift %.3f source px\n", image, shift);
+    EXPECT_LE(shift, 1.0) << image;
+  }
+  expectNoValidationMessages(*estimator);
+}
+
+// poll() until the pose arrives; the GPU is given a minute at most.
+Pose pollUntilDone(Estimator& estimator, Ticket ticket) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::optional<Pose> pose = estimator.poll(ticket)) return *pose;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  throw std::runtime_error("ticket " + std::to_string(ticket) + " did not finish within 60 s");
+}
+
+TEST(Estimator, AsyncKeepsTwoFramesInFlight) {
+  Estimator estimator(optionsFor(257, Precision::FP32, 2));
+  Frame pose_frame = rgbFrame(photo("pose.jpg")), messi_frame = rgbFrame(photo("messi5.jpg"));
+  Pose pose_sync = estimator.estimate(pose_frame), messi_sync = estimator.estimate(messi_frame);
+
+  std::optional<Ticket> first = estimator.submit(pose_frame);
+  std::optional<Ticket> second = estimator.submit(messi_frame);
+  ASSERT_TRUE(first && second);
+  EXPECT_LT(*first, *second);
+  EXPECT_FALSE(estimator.submit(pose_frame)) << "both slots hold uncollected tickets";
+  EXPECT_FALSE(estimator.submit(pose_frame)) << "still both";
+
+  expectSamePose(estimator.wait(*first), pose_sync, 1e-4);
+  std::optional<Ticket> third = estimator.submit(pose_frame);
+  ASSERT_TRUE(third) << "waiting for the first frame frees its slot";
+  EXPECT_GT(*third, *second);
+  expectSamePose(pollUntilDone(estimator, *second), messi_sync, 1e-4);
+  expectSamePose(pollUntilDone(estimator, *third), pose_sync, 1e-4);
+
+  // A frame in flight across a re-plan keeps the pose of the size it was submitted at.
+  std::optional<Ticket> before_replan = estimator.submit(pose_frame);
+  ASSERT_TRUE(before_replan);
+  estimator.setInputSize(385);
+  expectSamePose(estimator.wait(*before_replan), pose_sync, 1e-4);
+
+  expectError([&] { estimator.wait(*first); }, "ticket " + std::to_string(*first) + " is unknown or already collected");
+  expectError([&] { estimator.wait(9999); }, "ticket 9999 is unknown");
+  expectError([&] { estimator.poll(9999); }, "ticket 9999 is unknown");
+  expectNoValidationMessages(estimator);
+}
+
+TEST(Estimator, PixelFormatsAndRowPaddingGiveTheSamePose) {
+  Estimator estimator(optionsFor(257, Precision::FP32, 1));
+  const RgbImage& image = photo("messi5.jpg");
+  Pose rgb = estimator.estimate(rgbFrame(image));
+  uint32_t packed = uint32_t(image.width) * 4, padded = packed + 52;
+  for (PixelFormat format : {PixelFormat::RGBA8, PixelFormat::BGRA8}) {
+    for (uint32_t stride : {packed, padded}) {
+      SCOPED_TRACE(std::string(pixelFormatName(format)) + " stride " + std::to_string(stride));
+      std::vector<uint8_t> pixels = fourBytePixels(image, format, stride);
+      Frame frame{pixels.data(), {image.width, image.height, stride, format}};
+      expectSamePose(estimator.estimate(frame), rgb, 1e-4);
+    }
+  }
+  expectNoValidationMessages(estimator);
+}
+
+// Replaying a frame layout already recorded allocates nothing; a larger
+// frame replaces the staging buffer, a smaller one reuses it.
+TEST(Estimator, ReplaysFramesWithoutAllocating) {
+  Estimator estimator(optionsFor(257, Precision::FP32, 1));
+  Frame small = rgbFrame(photo("messi5.jpg")), large = rgbFrame(photo("pose.jpg"));
+  estimator.estimate(small);
+  MemoryStats before = estimator.context().allocator().stats();
+  constexpr int kRuns = 3;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRuns; ++i) estimator.estimate(small);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / kRuns;
+  std::printf("[ timing   ] estimate() 548x342 RGB8 at 257 fp32 on %s: %.1f ms per frame (wall)\n",
+              estimator.context().caps().device_name.c_str(), ms);
+  MemoryStats after = estimator.context().allocator().stats();
+  EXPECT_EQ(after.live_buffers, before.live_buffers);
+  EXPECT_EQ(after.used_bytes, before.used_bytes);
+
+  estimator.estimate(large);
+  MemoryStats grown = estimator.context().allocator().stats();
+  EXPECT_EQ(grown.live_buffers, before.live_buffers) << "the staging buffer is replaced, not added";
+  EXPECT_GT(grown.used_bytes, before.used_bytes);
+  estimator.estimate(small);
+  EXPECT_EQ(estimator.context().allocator().stats().used_bytes, grown.used_bytes) << "a smaller frame reuses it";
+  expectNoValidationMessages(estimator);
+}
+
+TEST(Estimator, RefusesBadOptionsClearly) {
+  EstimatorOptions options = optionsFor();
+  options.model_path = "";
+  expectError([&] { Estimator e(options); }, "no model path given");
+  options.model_path = "/nonexistent/posenet.vkpose";
+  expectError([&] { Estimator e(options); }, "cannot read model file /nonexistent/posenet.vkpose");
+  options.model_path = test::testDataPath("golden/manifest.json");
+  expectError([&] { Estimator e(options); }, "is not a .vkpose model");
+  options = optionsFor(300);
+  expectError([&] { Estimator e(options); }, "nearest valid sizes are 289 and 305");
+  options = optionsFor(1041);
+  expectError([&] { Estimator e(options); }, "input size 1041 is outside 129..1025");
+  options = optionsFor(257, Precision::FP32, 0);
+  expectError([&] { Estimator e(options); }, "frames_in_flight 0 is outside 1..8");
+  options = optionsFor(257, Precision::FP32, 9);
+  expectError([&] { Estimator e(options); }, "frames_in_flight 9 is outside 1..8");
+}
+
+TEST(Estimator, RefusesBadFramesClearly) {
+  Estimator estimator(optionsFor(257, Precision::FP32, 1));
+  std::vector<uint8_t> pixels(64 * 64 * 4, 128);
+  expectError([&] { estimator.submit(Frame::packed(nullptr, 64, 64, PixelFormat::RGBA8)); }, "frame pixels are null");
+  expectError([&] { estimator.submit(Frame::packed(pixels.data(), 0, 0, PixelFormat::RGBA8)); }, "is empty");
+  expectError([&] { estimator.submit({pixels.data(), {64, 64, 100, PixelFormat::RGBA8}}); },
+              "row stride 100 bytes is smaller than a row");
+  expectError([&] { estimator.submit(Frame::packed(pixels.data(), 30000, 30000, PixelFormat::RGBA8)); },
+              "exceeds the limit of 16384 pixels per side");
+  expectError([&] { estimator.setInputSize(300); }, "nearest valid sizes are 289 and 305");
+  EXPECT_EQ(estimator.inputSize(), 257);
+  // After all that, a tiny frame still runs: the 1x1 black letterbox.
+  Pose pose = estimator.estimate(Frame::packed(pixels.data(), 1, 1, PixelFormat::RGBA8));
+  for (const Keypoint& k : pose.keypoints) EXPECT_TRUE(std::isfinite(k.x) && std::isfinite(k.y));
+  expectNoValidationMessages(estimator);
+}
+
+}  // namespace
+}  // namespace vkpose
