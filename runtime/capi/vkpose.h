@@ -1,0 +1,86 @@
+/* vkpose C API: PoseNet on any Vulkan GPU, image in, 17 keypoints out.
+ *
+ * Every function returns a vkpose_status; on failure,
+ * vkpose_error_message() gives a readable reason for the last failed call on
+ * the calling thread. No function throws, exits or aborts. Handles are
+ * opaque; one estimator must be used by one thread at a time.
+ *
+ *   vkpose_options options;
+ *   vkpose_options_init(&options);
+ *   options.model_path = "posenet.vkpose";
+ *   vkpose_estimator* est = NULL;
+ *   if (vkpose_create(&options, &est) != VKPOSE_OK) puts(vkpose_error_message());
+ *   vkpose_pose pose;
+ *   vkpose_estimate(est, pixels, width, height, 0, VKPOSE_PIXEL_RGBA8, &pose);
+ *   vkpose_destroy(est);
+ */
+#ifndef VKPOSE_H
+#define VKPOSE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VKPOSE_KEYPOINT_COUNT 17
+
+typedef enum vkpose_status {
+  VKPOSE_OK = 0,
+  VKPOSE_NOT_READY = 1,              /* poll: the frame is still in flight */
+  VKPOSE_BUSY = 2,                   /* submit: every frame slot is in flight */
+  VKPOSE_ERROR_INVALID_ARGUMENT = -1,
+  VKPOSE_ERROR_RUNTIME = -2,         /* model, device or Vulkan failure; see the message */
+  VKPOSE_ERROR_OUT_OF_MEMORY = -3
+} vkpose_status;
+
+typedef enum vkpose_pixel_format {
+  VKPOSE_PIXEL_RGBA8 = 0,
+  VKPOSE_PIXEL_RGB8 = 1,
+  VKPOSE_PIXEL_BGRA8 = 2
+} vkpose_pixel_format;
+
+typedef struct vkpose_keypoint {
+  float x, y;  /* frame pixels */
+  float score; /* 0..1 */
+} vkpose_keypoint;
+
+typedef struct vkpose_pose {
+  vkpose_keypoint keypoints[VKPOSE_KEYPOINT_COUNT];
+  float score; /* mean keypoint score */
+} vkpose_pose;
+
+typedef struct vkpose_options {
+  const char* model_path; /* .vkpose file; required */
+  int input_size;         /* default 257; (size - 1) % 16 == 0, 129..1025 */
+  int fp16;               /* default 0; non-zero: fp16 storage where the device has it */
+  int frames_in_flight;   /* default 2; 1..8 */
+} vkpose_options;
+
+typedef struct vkpose_estimator vkpose_estimator;
+
+/* Fills every field with its default. */
+void vkpose_options_init(vkpose_options* options);
+
+vkpose_status vkpose_create(const vkpose_options* options, vkpose_estimator** out);
+void vkpose_destroy(vkpose_estimator* estimator); /* NULL is allowed */
+
+/* row_stride in bytes; 0 means tightly packed rows. */
+vkpose_status vkpose_estimate(vkpose_estimator* estimator, const void* pixels, int width, int height, int row_stride,
+                              vkpose_pixel_format format, vkpose_pose* out);
+vkpose_status vkpose_submit(vkpose_estimator* estimator, const void* pixels, int width, int height, int row_stride,
+                            vkpose_pixel_format format, uint64_t* ticket);
+vkpose_status vkpose_poll(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out);
+vkpose_status vkpose_wait(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out);
+vkpose_status vkpose_set_input_size(vkpose_estimator* estimator, int input_size);
+
+/* The reason for the last failed call on this thread ("" if none). */
+const char* vkpose_error_message(void);
+/* "nose", "leftEye", ...; NULL outside 0..16. */
+const char* vkpose_keypoint_name(int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VKPOSE_H */
