@@ -70,16 +70,19 @@ add_test(NAME failed_conversions_write_nothing
 set_tests_properties(failed_conversions_write_nothing PROPERTIES
   DEPENDS "convert_missing_input;convert_unknown_format")
 
-# The executor on the converted ONNX model (tests/runtime/test_executor_posenet.cpp):
-# its tests need the conversion first and find the file in VKPOSE_TEST_MODEL.
-# They are discovered at build time, so the properties go into a ctest script
-# that runs after the one defining them (which lists them in test_executor_posenet_TESTS).
-if(TARGET test_executor_posenet)
-  set(script ${real}/test_executor_posenet_properties.cmake)
-  file(WRITE ${script} "if(test_executor_posenet_TESTS)
-  set_tests_properties(\${test_executor_posenet_TESTS} PROPERTIES FIXTURES_REQUIRED onnx_vkpose
+# The executor and the Estimator on the converted ONNX model (tests/runtime/
+# test_executor_posenet.cpp, test_estimator.cpp): their tests need the
+# conversion first and find the file in VKPOSE_TEST_MODEL. They are discovered
+# at build time, so the properties go into a ctest script that runs after the
+# one defining them (which lists them in <target>_TESTS).
+foreach(target IN ITEMS test_executor_posenet test_estimator test_capi)
+  if(TARGET ${target})
+    set(script ${real}/${target}_properties.cmake)
+    file(WRITE ${script} "if(${target}_TESTS)
+  set_tests_properties(\${${target}_TESTS} PROPERTIES FIXTURES_REQUIRED onnx_vkpose
     ENVIRONMENT \"${VKPOSE_TEST_ENV};VKPOSE_TEST_MODEL=${real}/from-onnx.vkpose\")
 endif()
 ")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
-endif()
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
+  endif()
+endforeach()

@@ -1,0 +1,24 @@
+// `vkpose run` command line, parsed without side effects.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vkpose::cli {
+
+struct RunOptions {
+  bool help = false;
+  std::string model;
+  std::string image;
+  int input_size = 257;
+  bool fp16 = false;
+  std::string json_path;
+  std::string draw_path;
+  float min_score = 0.3f;  // keypoints drawn at or above this score
+};
+
+// Throws std::invalid_argument naming the bad argument.
+RunOptions parseRunOptions(const std::vector<std::string>& args);
+const char* runUsage();
+
+}  // namespace vkpose::cli
