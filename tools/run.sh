@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # The main job, from a fresh Debian 12 machine: installs dependencies, builds
-# vkpose, converts the committed PoseNet ONNX to .vkpose and shows what the
-# runtime will execute, then the device it will run on. (Pose estimation on a
-# photo arrives with the runtime, issue 4.)
+# vkpose, converts the committed PoseNet ONNX to .vkpose, estimates the pose
+# in a sample photo on the GPU (lavapipe where there is no GPU), and writes
+# the keypoints as COCO JSON and the photo with the skeleton drawn as PNG.
+# (The interactive viewer arrives with issue 5.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+image=${1:-tests/data/images/pose.jpg}
+out=${VKPOSE_OUT:-out}
 
 bash tools/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
-mkdir -p build/models
+mkdir -p build/models "$out"
 ./build/release/converter/vkpose-convert models/posenet-mobilenet-v1-075.onnx -o build/models/posenet.vkpose
-./build/release/converter/vkpose-convert --inspect build/models/posenet.vkpose --input 257 | tail -n 16
-./build/release/tools/vkpose-info
+./build/release/tools/vkpose-info | head -n 3
+name=$(basename "${image%.*}")
+./build/release/tools/vkpose/vkpose run --model build/models/posenet.vkpose --image "$image" \
+  --json "$out/$name.json" --draw "$out/$name.png"
+echo "wrote $out/$name.json and $out/$name.png"
