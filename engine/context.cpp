@@ -49,6 +49,85 @@ DeviceSnapshot snapshotOf(VkPhysicalDevice physical, uint32_t index) {
   return {index, props.deviceName, props.deviceType, props.apiVersion, computeQueueFamily(physical).has_value()};
 }
 
+void checkExternalDevice(const ExternalDevice& external) {
+  if (!external.instance || !external.physical_device || !external.device || !external.queue)
+    throw Error("ExternalDevice: instance, physical_device, device and queue must all be set");
+  uint32_t count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(external.physical_device, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  vkGetPhysicalDeviceQueueFamilyProperties(external.physical_device, &count, families.data());
+  if (external.queue_family >= count)
+    throw Error("ExternalDevice: queue family " + std::to_string(external.queue_family) + " does not exist (the device has " +
+                std::to_string(count) + ")");
+  if (!(families[external.queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT))
+    throw Error("ExternalDevice: queue family " + std::to_string(external.queue_family) + " does not support compute");
+  VkPhysicalDeviceProperties props;
+  vkGetPhysicalDeviceProperties(external.physical_device, &props);
+  if (props.apiVersion < VK_API_VERSION_1_1)
+    throw Error(std::string("ExternalDevice: ") + props.deviceName + " supports only Vulkan 1.0; vkpose needs 1.1");
+}
+
+// What the host's vkCreateDevice pNext chain turned on.
+struct EnabledFeatures {
+  bool storage_16bit = false, float16 = false, storage_8bit = false, int8 = false;
+};
+
+EnabledFeatures enabledFeatures(const VkPhysicalDeviceFeatures2* chain) {
+  EnabledFeatures on;
+  if (!chain) return on;
+  for (auto* s = reinterpret_cast<const VkBaseInStructure*>(chain); s; s = s->pNext) {
+    switch (s->sType) {
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES:
+        on.storage_16bit |= reinterpret_cast<const VkPhysicalDeviceVulkan11Features*>(s)->storageBuffer16BitAccess;
+        break;
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES: {
+        auto* v12 = reinterpret_cast<const VkPhysicalDeviceVulkan12Features*>(s);
+        on.float16 |= v12->shaderFloat16;
+        on.int8 |= v12->shaderInt8;
+        on.storage_8bit |= v12->storageBuffer8BitAccess;
+        break;
+      }
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES:
+        on.storage_16bit |= reinterpret_cast<const VkPhysicalDevice16BitStorageFeatures*>(s)->storageBuffer16BitAccess;
+        break;
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES:
+        on.storage_8bit |= reinterpret_cast<const VkPhysicalDevice8BitStorageFeatures*>(s)->storageBuffer8BitAccess;
+        break;
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES: {
+        auto* f = reinterpret_cast<const VkPhysicalDeviceShaderFloat16Int8Features*>(s);
+        on.float16 |= f->shaderFloat16;
+        on.int8 |= f->shaderInt8;
+        break;
+      }
+      default: break;
+    }
+  }
+  return on;
+}
+
+bool listed(const std::vector<std::string>& extensions, const char* name) {
+  for (const std::string& e : extensions)
+    if (e == name) return true;
+  return false;
+}
+
+// Using a feature the host did not enable is invalid usage, however capable
+// the hardware: keep only what the host turned on.
+void maskToEnabled(Capabilities& caps, const ExternalDevice& external) {
+  EnabledFeatures on = enabledFeatures(external.enabled_features);
+  caps.storage_16bit = caps.storage_16bit && on.storage_16bit;
+  caps.float16_arith = caps.float16_arith && on.float16;
+  caps.storage_8bit = caps.storage_8bit && on.storage_8bit;
+  caps.int8_arith = caps.int8_arith && on.int8;
+  caps.cooperative_matrix_nv =
+      caps.cooperative_matrix_nv && listed(external.enabled_extensions, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+  caps.cooperative_matrix_khr =
+      caps.cooperative_matrix_khr && listed(external.enabled_extensions, "VK_KHR_cooperative_matrix");
+  if (!caps.cooperative_matrix_nv && !caps.cooperative_matrix_khr) caps.cooperative_matrix_shapes.clear();
+  caps.subgroup_size_control = caps.subgroup_size_control &&
+      (caps.api_version >= VK_API_VERSION_1_3 || listed(external.enabled_extensions, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME));
+}
+
 }  // namespace
 
 std::string defaultPipelineCachePath() {
@@ -70,10 +149,37 @@ std::unique_ptr<Context> Context::create(const ContextOptions& options) {
   ctx->createInstance(validation.enabled, validation.required);
   ctx->pickPhysicalDevice(device_spec);
   ctx->createDevice();
-  ctx->allocator_ = std::make_unique<Allocator>(ctx->physical_, ctx->device_);
-  ctx->pipeline_cache_ = std::make_unique<PipelineCache>(
-      ctx->device_, ctx->caps_, options.pipeline_cache_path.value_or(defaultPipelineCachePath()));
+  ctx->createServices(options);
   return ctx;
+}
+
+std::unique_ptr<Context> Context::adopt(const ExternalDevice& external, const ContextOptions& options) {
+  loadVulkan();
+  std::unique_ptr<Context> ctx(new Context());
+  ctx->adoptHandles(external);
+  ctx->createServices(options);
+  return ctx;
+}
+
+void Context::createServices(const ContextOptions& options) {
+  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VKPOSE_VK(vkCreateFence(device_, &fence_info, nullptr, &fence_));
+  allocator_ = std::make_unique<Allocator>(physical_, device_);
+  pipeline_cache_ = std::make_unique<PipelineCache>(device_, caps_,
+                                                    options.pipeline_cache_path.value_or(defaultPipelineCachePath()));
+}
+
+void Context::adoptHandles(const ExternalDevice& external) {
+  checkExternalDevice(external);
+  owns_device_ = false;
+  instance_ = external.instance;
+  physical_ = external.physical_device;
+  device_ = external.device;
+  queue_ = external.queue;
+  queue_family_ = external.queue_family;
+  caps_ = queryCapabilities(instance_, physical_, queue_family_);
+  maskToEnabled(caps_, external);
+  choice_.index = 0;
 }
 
 void Context::createInstance(bool validation, bool validation_required) {
@@ -165,8 +271,6 @@ void Context::createDevice() {
   info.ppEnabledExtensionNames = extensions.data();
   VKPOSE_VK(vkCreateDevice(physical_, &info, nullptr, &device_));
   vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
-  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  VKPOSE_VK(vkCreateFence(device_, &fence_info, nullptr, &fence_));
 }
 
 void Context::submitAndWait(VkCommandBuffer cmd) {
@@ -179,10 +283,12 @@ void Context::submitAndWait(VkCommandBuffer cmd) {
 }
 
 Context::~Context() {
-  if (device_) vkDeviceWaitIdle(device_);
+  // A host's device may be busy with the host's own work: wait only for ours.
+  if (device_ && owns_device_) vkDeviceWaitIdle(device_);
   pipeline_cache_.reset();  // saves to disk while the device still exists
   allocator_.reset();
   if (fence_) vkDestroyFence(device_, fence_, nullptr);
+  if (!owns_device_) return;
   if (device_) vkDestroyDevice(device_, nullptr);
   if (messenger_) {
     auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(

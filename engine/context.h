@@ -28,10 +28,39 @@ struct ContextOptions {
   std::optional<std::string> pipeline_cache_path;
 };
 
+// A device a host engine already owns (docs/embedding.md). vkpose uses the
+// handles and never destroys them; they must outlive every vkpose object made
+// from them. The handles must come from the same Vulkan loader vkpose opens
+// (libvulkan.so.1, or VKPOSE_VULKAN_LIBRARY). The queue is shared: vkpose
+// submits to it from the thread that calls the Estimator, so the host must
+// not use the queue from another thread at the same time (Vulkan requires
+// external synchronisation of a VkQueue).
+struct ExternalDevice {
+  VkInstance instance = VK_NULL_HANDLE;
+  VkPhysicalDevice physical_device = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  uint32_t queue_family = 0;  // must support compute
+  VkQueue queue = VK_NULL_HANDLE;
+  // What the host passed to vkCreateDevice. vkpose uses an optional feature
+  // (16-bit storage, fp16 arithmetic, 8-bit storage, int8) only where this
+  // chain (VkPhysicalDeviceVulkan11Features, ...Vulkan12Features,
+  // ...16BitStorageFeatures, ...8BitStorageFeatures,
+  // ...ShaderFloat16Int8Features) enables it, and an optional extension only
+  // where it is listed. Null and empty mean none: fp32 only, which every
+  // Vulkan 1.1 device runs.
+  const VkPhysicalDeviceFeatures2* enabled_features = nullptr;
+  std::vector<std::string> enabled_extensions;
+};
+
 class Context {
  public:
   // Throws vkpose::Error with a readable message when there is no loader or no usable device.
   static std::unique_ptr<Context> create(const ContextOptions& options = {});
+  // Uses the host's instance, device and queue (see ExternalDevice). Only
+  // options.pipeline_cache_path is read: validation is whatever the host's
+  // instance has. Throws vkpose::Error for a null handle, a queue family
+  // without compute, or a device older than Vulkan 1.1.
+  static std::unique_ptr<Context> adopt(const ExternalDevice& external, const ContextOptions& options = {});
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -44,6 +73,8 @@ class Context {
   const Capabilities& caps() const { return caps_; }
   const DeviceChoice& deviceChoice() const { return choice_; }
   bool validationEnabled() const { return messenger_ != VK_NULL_HANDLE; }
+  // Made by adopt(): the handles belong to the host.
+  bool ownsDevice() const { return owns_device_; }
   ValidationLog& validationLog() { return validation_log_; }
   Allocator& allocator() { return *allocator_; }
   PipelineCache& pipelineCache() { return *pipeline_cache_; }
@@ -56,6 +87,8 @@ class Context {
   void createInstance(bool validation, bool validation_required);
   void pickPhysicalDevice(const std::string& override_spec);
   void createDevice();
+  void adoptHandles(const ExternalDevice& external);
+  void createServices(const ContextOptions& options);
 
   VkInstance instance_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
@@ -64,6 +97,7 @@ class Context {
   VkQueue queue_ = VK_NULL_HANDLE;
   uint32_t queue_family_ = 0;
   VkFence fence_ = VK_NULL_HANDLE;
+  bool owns_device_ = true;
   Capabilities caps_;
   DeviceChoice choice_;
   ValidationLog validation_log_;

@@ -11,6 +11,7 @@ namespace {
 
 // Storage buffers per set: enough for any kernel here (input, output, weights, bias, extras).
 constexpr uint32_t kMaxBindingsPerSet = 8;
+constexpr uint32_t kMaxImageBindingsPerSet = 1;
 
 VkShaderModule createModule(VkDevice device, const std::string& name) {
   const shaders::SpirvBlob* blob = shaders::find(name);
@@ -38,11 +39,14 @@ void Pipeline::create(Context& ctx) {
   const PipelineDesc& desc = desc_;
   if (desc.push_constant_bytes > kMaxPushConstantBytes)
     throw Error("pipeline " + desc.shader + ": push constants exceed 128 bytes");
-  if (desc.storage_buffers > kMaxBindingsPerSet) throw Error("pipeline " + desc.shader + ": too many bindings");
+  if (desc.storage_buffers > kMaxBindingsPerSet || desc.image_bindings.size() > kMaxImageBindingsPerSet)
+    throw Error("pipeline " + desc.shader + ": too many bindings");
 
-  std::vector<VkDescriptorSetLayoutBinding> bindings(desc.storage_buffers);
+  std::vector<VkDescriptorSetLayoutBinding> bindings;
+  for (VkDescriptorType type : desc.image_bindings)
+    bindings.push_back({uint32_t(bindings.size()), type, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
   for (uint32_t i = 0; i < desc.storage_buffers; ++i)
-    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+    bindings.push_back({uint32_t(bindings.size()), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
   VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   set_info.bindingCount = uint32_t(bindings.size());
   set_info.pBindings = bindings.data();
@@ -96,21 +100,22 @@ DescriptorArena::~DescriptorArena() {
 }
 
 VkDescriptorPool DescriptorArena::newPool() {
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets_per_pool_ * kMaxBindingsPerSet};
+  VkDescriptorPoolSize sizes[] = {
+      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets_per_pool_ * kMaxBindingsPerSet},
+      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, sets_per_pool_ * kMaxImageBindingsPerSet},
+      {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, sets_per_pool_ * kMaxImageBindingsPerSet},
+  };
   VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   info.maxSets = sets_per_pool_;
-  info.poolSizeCount = 1;
-  info.pPoolSizes = &size;
+  info.poolSizeCount = 3;
+  info.pPoolSizes = sizes;
   VkDescriptorPool pool = VK_NULL_HANDLE;
   VKPOSE_VK(vkCreateDescriptorPool(device_, &info, nullptr, &pool));
   pools_.push_back(pool);
   return pool;
 }
 
-VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<const BufferBinding> buffers) {
-  if (buffers.size() != pipeline.desc().storage_buffers)
-    throw Error("pipeline " + pipeline.desc().shader + " takes " + std::to_string(pipeline.desc().storage_buffers) +
-                " buffers, got " + std::to_string(buffers.size()));
+VkDescriptorSet DescriptorArena::allocateSet(const Pipeline& pipeline) {
   VkDescriptorSetLayout layout = pipeline.setLayout();
   VkDescriptorSetAllocateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   info.descriptorSetCount = 1;
@@ -123,16 +128,43 @@ VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<co
     r = vkAllocateDescriptorSets(device_, &info, &set);
   }
   VKPOSE_VK(r);
-  std::vector<VkDescriptorBufferInfo> infos(buffers.size());
-  std::vector<VkWriteDescriptorSet> writes(buffers.size());
-  for (uint32_t i = 0; i < buffers.size(); ++i) {
-    infos[i] = {buffers[i].buffer, buffers[i].offset, buffers[i].range};
-    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[i].dstSet = set;
-    writes[i].dstBinding = i;
-    writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
+  return set;
+}
+
+VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<const BufferBinding> buffers) {
+  return allocate(pipeline, {}, buffers);
+}
+
+VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<const ImageBinding> images,
+                                          std::span<const BufferBinding> buffers) {
+  const PipelineDesc& desc = pipeline.desc();
+  if (buffers.size() != desc.storage_buffers || images.size() != desc.image_bindings.size())
+    throw Error("pipeline " + desc.shader + " takes " + std::to_string(desc.image_bindings.size()) + " images and " +
+                std::to_string(desc.storage_buffers) + " buffers, got " + std::to_string(images.size()) + " and " +
+                std::to_string(buffers.size()));
+  VkDescriptorSet set = allocateSet(pipeline);
+  std::vector<VkDescriptorImageInfo> image_infos(images.size());
+  std::vector<VkDescriptorBufferInfo> buffer_infos(buffers.size());
+  std::vector<VkWriteDescriptorSet> writes;
+  for (size_t i = 0; i < images.size(); ++i) {
+    image_infos[i] = {images[i].sampler, images[i].view, images[i].layout};
+    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    write.dstSet = set;
+    write.dstBinding = uint32_t(writes.size());
+    write.descriptorCount = 1;
+    write.descriptorType = desc.image_bindings[i];
+    write.pImageInfo = &image_infos[i];
+    writes.push_back(write);
+  }
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    buffer_infos[i] = {buffers[i].buffer, buffers[i].offset, buffers[i].range};
+    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    write.dstSet = set;
+    write.dstBinding = uint32_t(writes.size());
+    write.descriptorCount = 1;
+    write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    write.pBufferInfo = &buffer_infos[i];
+    writes.push_back(write);
   }
   vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
   return set;

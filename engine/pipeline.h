@@ -1,6 +1,7 @@
-// Compute pipelines built from embedded SPIR-V. Every kernel binds only
-// storage buffers (bindings 0..N-1 of set 0), takes its workgroup size from
-// specialization constants 0-2 and any further constants from id 3 on.
+// Compute pipelines built from embedded SPIR-V. Kernels bind storage buffers
+// (set 0; after any image bindings, which come first), take their workgroup
+// size from specialization constants 0-2 and any further constants from id 3
+// on.
 #pragma once
 
 #include "engine/vulkan_api.h"
@@ -27,6 +28,10 @@ struct PipelineDesc {
   uint32_t push_constant_bytes = 0;
   std::array<uint32_t, 3> local_size{64, 1, 1};
   std::vector<uint32_t> spec_constants;  // ids 3, 4, ...
+  // Bindings 0..k-1 when set (COMBINED_IMAGE_SAMPLER or STORAGE_IMAGE); the
+  // storage buffers then start at binding k. Only frames from a host engine's
+  // images need them.
+  std::vector<VkDescriptorType> image_bindings;
 };
 
 class Pipeline {
@@ -59,6 +64,12 @@ struct BufferBinding {
 };
 BufferBinding bind(const Buffer& buffer);
 
+struct ImageBinding {
+  VkImageView view = VK_NULL_HANDLE;
+  VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL;
+  VkSampler sampler = VK_NULL_HANDLE;  // combined image samplers only
+};
+
 // Descriptor sets are allocated once when a plan is recorded and live as
 // long as the arena; nothing is allocated or updated per frame.
 class DescriptorArena {
@@ -69,9 +80,12 @@ class DescriptorArena {
   DescriptorArena& operator=(const DescriptorArena&) = delete;
 
   VkDescriptorSet allocate(const Pipeline& pipeline, std::span<const BufferBinding> buffers);
+  VkDescriptorSet allocate(const Pipeline& pipeline, std::span<const ImageBinding> images,
+                           std::span<const BufferBinding> buffers);
 
  private:
   VkDescriptorPool newPool();
+  VkDescriptorSet allocateSet(const Pipeline& pipeline);
 
   VkDevice device_;
   uint32_t sets_per_pool_;

@@ -18,7 +18,9 @@ class Buffer;
 class Pipeline;
 class TimestampQueries;
 
-enum class Stage { Host, Transfer, Compute };
+// AnyCommand: every earlier command on the queue, of any kind (a host
+// engine's rendering of a frame vkpose then reads).
+enum class Stage { Host, Transfer, Compute, AnyCommand };
 
 class CommandRecorder {
  public:

@@ -28,7 +28,21 @@
   X(vkGetPhysicalDeviceFeatures2) X(vkGetPhysicalDeviceMemoryProperties) X(vkGetPhysicalDeviceProperties)     \
   X(vkGetPhysicalDeviceProperties2) X(vkGetPhysicalDeviceQueueFamilyProperties) X(vkGetPipelineCacheData)     \
   X(vkGetQueryPoolResults) X(vkInvalidateMappedMemoryRanges) X(vkMapMemory) X(vkQueueSubmit)                  \
-  X(vkResetCommandBuffer) X(vkResetFences) X(vkUnmapMemory) X(vkUpdateDescriptorSets) X(vkWaitForFences)
+  X(vkResetCommandBuffer) X(vkResetFences) X(vkUnmapMemory) X(vkUpdateDescriptorSets) X(vkWaitForFences)   \
+  VKPOSE_VULKAN_IMAGE_FUNCTIONS(X)
+
+// Images, semaphores and graphics: GPU-resident frames (runtime), the host
+// devices vkpose embeds into (tests) and the viewer's drawing.
+#define VKPOSE_VULKAN_IMAGE_FUNCTIONS(X)                                                                      \
+  X(vkBindImageMemory) X(vkCmdBeginRenderPass) X(vkCmdBindVertexBuffers) X(vkCmdBlitImage)                    \
+  X(vkCmdClearColorImage) X(vkCmdCopyBufferToImage) X(vkCmdCopyImageToBuffer) X(vkCmdDraw)                    \
+  X(vkCmdEndRenderPass) X(vkCmdSetScissor) X(vkCmdSetViewport) X(vkCreateFramebuffer)                         \
+  X(vkCreateGraphicsPipelines) X(vkCreateImage) X(vkCreateImageView) X(vkCreateRenderPass) X(vkCreateSampler) \
+  X(vkCreateSemaphore) X(vkDestroyFramebuffer) X(vkDestroyImage) X(vkDestroyImageView) X(vkDestroyRenderPass) \
+  X(vkDestroySampler) X(vkDestroySemaphore) X(vkEnumerateDeviceLayerProperties)                              \
+  X(vkEnumerateInstanceExtensionProperties) X(vkFreeCommandBuffers) X(vkGetDeviceProcAddr)                    \
+  X(vkGetImageMemoryRequirements) X(vkGetPhysicalDeviceFormatProperties) X(vkQueueWaitIdle)                   \
+  X(vkResetCommandPool)
 
 #define VKPOSE_DECLARE_VULKAN_FUNCTION(name) extern PFN_##name name;
 VKPOSE_VULKAN_FUNCTIONS(VKPOSE_DECLARE_VULKAN_FUNCTION)

@@ -1,6 +1,8 @@
 #include "runtime/estimator.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/error.h"
@@ -46,14 +48,46 @@ void checkFrame(const Frame& frame) {
   validateFrameLayout(layout);  // empty frames, row strides smaller than a row
 }
 
+void checkFrameSize(int width, int height) {
+  if (width <= 0 || height <= 0)
+    throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) + " is empty");
+  if (width > kEstimatorMaxFrameSide || height > kEstimatorMaxFrameSide)
+    throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) +
+                " exceeds the limit of " + std::to_string(kEstimatorMaxFrameSide) + " pixels per side");
+}
+
+std::unique_ptr<Context> makeContext(const EstimatorOptions& options) {
+  if (options.external_device) return Context::adopt(*options.external_device, options.context);
+  return Context::create(options.context);
+}
+
+// The extent preprocessing samples: the whole frame, or the crop region.
+std::pair<int, int> sampledRegion(const EstimatorOptions& options, int frame_width, int frame_height) {
+  if (options.resize != ResizeMode::Crop) return {frame_width, frame_height};
+  return {int(options.roi.width + 0.5f), int(options.roi.height + 0.5f)};
+}
+
 }  // namespace
 
+int chooseInputSize(int region_width, int region_height, int output_stride, int max_size) {
+  int longer = std::max(region_width, region_height);
+  int size = kEstimatorMinInputSize + std::max(0, (longer - kEstimatorMinInputSize) / output_stride) * output_stride;
+  return std::clamp(size, kEstimatorMinInputSize, max_size);
+}
+
 struct Estimator::Impl {
+  EstimatorOptions options;
   std::unique_ptr<Context> ctx;
   Model model;
   int input_size = 0;
   std::vector<std::unique_ptr<FrameSlot>> slots;  // destroyed before the context
   Ticket next_ticket = 1;
+
+  FrameSlot* freeSlot() {
+    for (auto& slot : slots)
+      if (!slot->ticket()) return slot.get();
+    return nullptr;
+  }
 
   FrameSlot& slotOf(Ticket ticket) {
     for (auto& slot : slots)
@@ -64,10 +98,12 @@ struct Estimator::Impl {
 
 Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<Impl>()) {
   checkOptions(options);
+  impl_->options = options;
   impl_->model = loadModel(options.model_path);
   checkInputSize(options.input_size, impl_->model);
+  if (options.input_size_policy == InputSizePolicy::FromFrame) checkInputSize(options.max_auto_input_size, impl_->model);
   checkModelOutputs(impl_->model, options.model_path);
-  impl_->ctx = Context::create(options.context);
+  impl_->ctx = makeContext(options);
   if (!deviceSupports(*impl_->ctx, options.precision))
     throw Error(std::string("Estimator: device ") + impl_->ctx->caps().device_name + " does not support precision " +
                 precisionSuffix(options.precision));
@@ -89,14 +125,40 @@ Pose Estimator::estimate(const Frame& frame) {
 
 std::optional<Ticket> Estimator::submit(const Frame& frame) {
   checkFrame(frame);
-  for (auto& slot : impl_->slots) {
-    if (slot->ticket()) continue;
-    Ticket ticket = impl_->next_ticket;
-    slot->submit(frame, ticket);
-    ++impl_->next_ticket;
-    return ticket;
-  }
-  return std::nullopt;
+  adaptInputSize(frame.layout.width, frame.layout.height);
+  FrameSlot* slot = impl_->freeSlot();
+  if (!slot) return std::nullopt;
+  slot->submit(frame, impl_->next_ticket);
+  return impl_->next_ticket++;
+}
+
+Pose Estimator::estimate(const GpuFrame& frame) {
+  std::optional<Ticket> ticket = submit(frame);
+  if (!ticket)
+    throw Error("Estimator::estimate: every frame slot holds an uncollected ticket; poll or wait for them first");
+  return wait(*ticket);
+}
+
+std::optional<Ticket> Estimator::submit(const GpuFrame& frame) {
+  checkFrameSize(frame.layout.width, frame.layout.height);
+  adaptInputSize(frame.layout.width, frame.layout.height);
+  FrameSlot* slot = impl_->freeSlot();
+  if (!slot) return std::nullopt;
+  slot->submit(frame, impl_->next_ticket);
+  return impl_->next_ticket++;
+}
+
+void Estimator::forgetGpuFrame(const GpuFrame& frame) {
+  uint64_t handle = frame.kind == GpuFrame::Kind::Buffer ? uint64_t(frame.buffer) : uint64_t(frame.image);
+  for (auto& slot : impl_->slots) slot->forgetFrameSource(handle);
+}
+
+// InputSizePolicy::FromFrame re-plans when a frame of another size arrives.
+void Estimator::adaptInputSize(int frame_width, int frame_height) {
+  const EstimatorOptions& options = impl_->options;
+  if (options.input_size_policy != InputSizePolicy::FromFrame) return;
+  auto [width, height] = sampledRegion(options, frame_width, frame_height);
+  setInputSize(chooseInputSize(width, height, impl_->model.metadata.output_stride, options.max_auto_input_size));
 }
 
 std::optional<Pose> Estimator::poll(Ticket ticket) {

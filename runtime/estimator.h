@@ -53,6 +53,70 @@ struct Frame {
   }
 };
 
+// A frame already on the GPU, read in place by the preprocessing shader:
+// nothing is copied (docs/embedding.md). It must belong to the Estimator's
+// device (an ExternalDevice the host shares, or context().device()).
+//
+// Synchronisation: the preprocessing dispatch starts with a barrier from all
+// earlier commands' memory writes on the same queue, so a host that renders
+// the frame on the queue it gave vkpose needs nothing more. Work on another
+// queue signals `wait_semaphore`, which vkpose waits on at `wait_stage`.
+// The frame must stay unchanged until its pose has been collected (poll or
+// wait), or until `signal_semaphore` (signalled when the whole frame's work
+// has finished) lets another queue wait for that instead.
+//
+// Ownership: an image or buffer created with VK_SHARING_MODE_EXCLUSIVE must
+// be owned by the Estimator's queue family (no ownership transfer is done).
+struct GpuFrame {
+  enum class Kind {
+    Buffer,        // pixels in a VkBuffer with VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, laid out as `layout`
+    SampledImage,  // a 2D VkImage with VK_IMAGE_USAGE_SAMPLED_BIT
+    StorageImage,  // a 2D VkImage with VK_IMAGE_USAGE_STORAGE_BIT
+  };
+  Kind kind = Kind::Buffer;
+
+  // Buffer: `offset` must be a multiple of minStorageBufferOffsetAlignment;
+  // `range` is how many bytes from `offset` belong to the frame (Vulkan cannot
+  // tell vkpose a buffer's size), at least layout.requiredBytes().
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceSize offset = 0;
+  VkDeviceSize range = 0;
+  FrameLayout layout;  // images: only width and height are read
+
+  // Images: mip level 0, array layer 0 of a 2D image in `image_layout`
+  // (SHADER_READ_ONLY_OPTIMAL or GENERAL for sampled images, GENERAL for
+  // storage images). Formats: R8G8B8A8_UNORM and B8G8R8A8_UNORM sampled
+  // (the sampler swizzles BGRA), R8G8B8A8_UNORM as storage. sRGB formats are
+  // refused: their texels would be linearised on read, which the model was
+  // not trained on.
+  VkImage image = VK_NULL_HANDLE;
+  VkFormat image_format = VK_FORMAT_UNDEFINED;
+  VkImageLayout image_layout = VK_IMAGE_LAYOUT_UNDEFINED;
+
+  VkSemaphore wait_semaphore = VK_NULL_HANDLE;  // binary; optional
+  VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+  VkSemaphore signal_semaphore = VK_NULL_HANDLE;  // binary; optional
+
+  static GpuFrame fromBuffer(VkBuffer buffer, VkDeviceSize offset, VkDeviceSize range, const FrameLayout& layout) {
+    GpuFrame f;
+    f.kind = Kind::Buffer;
+    f.buffer = buffer;
+    f.offset = offset;
+    f.range = range;
+    f.layout = layout;
+    return f;
+  }
+  static GpuFrame fromImage(Kind kind, VkImage image, VkFormat format, int width, int height, VkImageLayout layout) {
+    GpuFrame f;
+    f.kind = kind;
+    f.image = image;
+    f.image_format = format;
+    f.image_layout = layout;
+    f.layout = FrameLayout::packed(width, height, PixelFormat::RGBA8);
+    return f;
+  }
+};
+
 inline constexpr int kEstimatorMinInputSize = 129;
 inline constexpr int kEstimatorMaxInputSize = 1025;
 inline constexpr int kMaxFramesInFlight = 8;
@@ -60,15 +124,31 @@ inline constexpr int kMaxFramesInFlight = 8;
 // frame is already a 1 GiB staging buffer.
 inline constexpr int kEstimatorMaxFrameSide = 16384;
 
+// How the model input size is chosen.
+enum class InputSizePolicy {
+  Fixed,      // EstimatorOptions::input_size (or setInputSize)
+  FromFrame,  // chooseInputSize() for each frame's size; a new frame size re-plans
+};
+
 struct EstimatorOptions {
   std::string model_path;                  // a .vkpose file (required)
   int input_size = 257;                    // (size - 1) % output_stride == 0, 129..1025
+  InputSizePolicy input_size_policy = InputSizePolicy::Fixed;
+  int max_auto_input_size = 513;           // FromFrame: the largest size it picks (a valid size)
   Precision precision = Precision::FP32;   // FP16Storage / FP16Arith where the device has them
   ResizeMode resize = ResizeMode::Letterbox;
   RegionOfInterest roi;                    // ResizeMode::Crop only, frame pixels
   int frames_in_flight = 2;                // 1..8
   ContextOptions context;                  // device choice, validation, pipeline cache
+  // Set: run on the host's device and queue instead of creating one; only
+  // context.pipeline_cache_path is then read.
+  std::optional<ExternalDevice> external_device;
 };
+
+// InputSizePolicy::FromFrame: the largest valid size (129 + k * stride) that
+// does not exceed the sampled region's longer side, so the frame is never
+// upsampled more than needed, clamped to [129, max_size].
+int chooseInputSize(int region_width, int region_height, int output_stride, int max_size);
 
 using Ticket = uint64_t;
 
@@ -92,10 +172,22 @@ class Estimator {
   // The pose if that frame has finished (collecting it and freeing its slot),
   // else nullopt; never blocks. Throws for an unknown or already collected
   // ticket.
+  // The same for a frame on the GPU (GpuFrame): no copy. Throws
+  // vkpose::Error for a null handle, an unsupported format or layout, or a
+  // buffer range that does not hold the layout.
+  Pose estimate(const GpuFrame& frame);
+  std::optional<Ticket> submit(const GpuFrame& frame);
+
   std::optional<Pose> poll(Ticket ticket);
   // Blocks until the frame has finished and collects it. Throws for an
   // unknown or already collected ticket.
   Pose wait(Ticket ticket);
+
+  // Call before destroying a buffer or image passed in a GpuFrame: vkpose
+  // keeps a recording (and an image view) per frame source, and Vulkan may
+  // give a new object the destroyed one's handle. Waits for the GPU to finish
+  // every frame in flight; their poses stay collectable.
+  void forgetGpuFrame(const GpuFrame& frame);
 
   // Re-plans for another model input size without reloading the model.
   // Frames in flight finish first; their poses stay collectable.
@@ -105,6 +197,8 @@ class Estimator {
   Context& context();
 
  private:
+  void adaptInputSize(int frame_width, int frame_height);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,14 +1,12 @@
 #include "runtime/estimator_slot.h"
 
+#include <array>
+
 #include "engine/error.h"
 
 namespace vkpose {
 
 namespace {
-
-bool sameLayout(const FrameLayout& a, const FrameLayout& b) {
-  return a.width == b.width && a.height == b.height && a.row_stride == b.row_stride && a.format == b.format;
-}
 
 // The bytes the caller's pixels span: the last row is not padded to the stride.
 uint64_t frameBytes(const FrameLayout& layout) {
@@ -32,7 +30,7 @@ FrameSlot::FrameSlot(Context& ctx, const Model& model, int input_size, const Slo
       decode_(ctx, config.precision, config.output_stride),
       executor_(std::make_unique<Executor>(ctx, model, input_size, config.precision)),
       readback_(ctx.allocator().createBuffer(DecodeOp::outputBytes(), MemoryUsage::Readback)),
-      frame_in_(ctx),
+      frame_in_(ctx, preprocess_),
       network_(ctx),
       frame_out_(ctx),
       fence_(ctx.device()) {
@@ -50,44 +48,61 @@ void FrameSlot::recordNetwork() {
   network_.end();
 }
 
-void FrameSlot::recordFrame(const FrameLayout& layout) {
-  recorded_layout_.reset();  // a recording that throws half-way must not be replayed
-  SamplingGrid grid = samplingGrid(config_.resize, layout.width, layout.height, executor_->inputSize(), config_.roi);
-  frame_descriptors_ = std::make_unique<DescriptorArena>(ctx_, 4);
-
-  frame_in_.begin();
-  frame_in_.barrier(Stage::Compute, Stage::Compute,
-                    "this slot's previous network replay read the input that preprocessing overwrites");
-  preprocess_.record(frame_in_, *frame_descriptors_, staging_, layout, grid, executor_->input());
-  frame_in_.barrier(Stage::Compute, Stage::Compute, "preprocessing writes the network input");
-  frame_in_.end();
-
+void FrameSlot::recordFrameOut(int width, int height) {
+  if (frame_out_size_ == std::pair{width, height}) return;
+  frame_out_size_.reset();  // a recording that throws half-way must not be replayed
+  SamplingGrid grid = samplingGrid(config_.resize, width, height, executor_->inputSize(), config_.roi);
+  frame_out_descriptors_ = std::make_unique<DescriptorArena>(ctx_, 4);
   frame_out_.begin();
   frame_out_.barrier(Stage::Compute, Stage::Compute, "the network's heatmap and offsets are the decode's input");
-  decode_.record(frame_out_, *frame_descriptors_, executor_->output(OutputRole::Heatmap),
+  decode_.record(frame_out_, *frame_out_descriptors_, executor_->output(OutputRole::Heatmap),
                  executor_->output(OutputRole::Offsets), grid.mapping(), readback_);
   frame_out_.barrier(Stage::Compute, Stage::Host, "the host reads the decoded pose");
   frame_out_.end();
-  recorded_layout_ = layout;
+  frame_out_size_ = {width, height};
 }
 
 void FrameSlot::ensureStaging(uint64_t bytes) {
   if (staging_ && staging_.size() >= bytes) return;
-  recorded_layout_.reset();  // the recording binds the old buffer
-  staging_ = Buffer();       // free the old one before allocating its successor
+  frame_in_.clear();   // the recordings bind the old buffer
+  staging_ = Buffer();  // free the old one before allocating its successor
   staging_ = ctx_.allocator().createBuffer(bytes, MemoryUsage::Upload);
 }
+
+FrameInputTarget FrameSlot::target() const { return {&executor_->input(), config_.resize, config_.roi}; }
 
 void FrameSlot::submit(const Frame& frame, Ticket ticket) {
   if (ticket_) throw Error("FrameSlot::submit: the slot still holds ticket " + std::to_string(*ticket_));
   ensureStaging(frame.layout.requiredBytes());
-  if (!recorded_layout_ || !sameLayout(*recorded_layout_, frame.layout)) recordFrame(frame.layout);
+  VkCommandBuffer frame_in = frame_in_.get(stagingKey(staging_, frame.layout), staging_, target());
+  recordFrameOut(frame.layout.width, frame.layout.height);
   staging_.write(frame.pixels, frameBytes(frame.layout));
+  submitRecordings(frame_in, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, ticket);
+}
 
-  VkCommandBuffer buffers[] = {frame_in_.handle(), network_.handle(), frame_out_.handle()};
+void FrameSlot::submit(const GpuFrame& frame, Ticket ticket) {
+  if (ticket_) throw Error("FrameSlot::submit: the slot still holds ticket " + std::to_string(*ticket_));
+  VkCommandBuffer frame_in = frame_in_.get(gpuFrameKey(frame), staging_, target());
+  recordFrameOut(frame.layout.width, frame.layout.height);
+  submitRecordings(frame_in, frame.wait_semaphore, frame.wait_stage, frame.signal_semaphore, ticket);
+}
+
+void FrameSlot::submitRecordings(VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
+                                 VkSemaphore signal, Ticket ticket) {
+  VkCommandBuffer buffers[] = {frame_in, network_.handle(), frame_out_.handle()};
   VkSubmitInfo info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   info.commandBufferCount = 3;
   info.pCommandBuffers = buffers;
+  if (wait) {
+    info.waitSemaphoreCount = 1;
+    info.pWaitSemaphores = &wait;
+    info.pWaitDstStageMask = &wait_stage;
+  }
+  if (signal) {
+    info.signalSemaphoreCount = 1;
+    info.pSignalSemaphores = &signal;
+  }
+  poisonReadback();
   VkFence fence = fence_.handle();
   VKPOSE_VK(vkResetFences(ctx_.device(), 1, &fence));
   VKPOSE_VK(vkQueueSubmit(ctx_.queue(), 1, &info, fence));
@@ -109,6 +124,14 @@ void FrameSlot::waitUntilFinished() const {
   VKPOSE_VK(vkWaitForFences(ctx_.device(), 1, &fence, VK_TRUE, UINT64_MAX));
 }
 
+// NaN everywhere, so a decode that skipped a field can never pass for a
+// pose left over from the previous frame.
+void FrameSlot::poisonReadback() {
+  std::array<uint32_t, sizeof(PoseGpu) / 4> nan;
+  nan.fill(0x7fc00000u);
+  readback_.write(nan.data(), sizeof(PoseGpu));
+}
+
 Pose FrameSlot::readPose() const {
   PoseGpu gpu{};
   readback_.read(&gpu, sizeof(gpu));
@@ -128,12 +151,18 @@ Pose FrameSlot::collect() {
   return pose;
 }
 
+void FrameSlot::forgetFrameSource(uint64_t handle) {
+  waitUntilFinished();
+  frame_in_.forget(handle);
+}
+
 void FrameSlot::setInputSize(int input_size) {
   waitUntilFinished();
   if (ticket_ && !kept_) kept_ = readPose();
   submitted_ = false;
+  frame_in_.clear();
+  frame_out_size_.reset();
   executor_ = std::make_unique<Executor>(ctx_, model_, input_size, config_.precision);
-  recorded_layout_.reset();
   recordNetwork();
 }
 

@@ -3,11 +3,14 @@
 // synchronisation with each other.
 //
 // Three command buffers go into one queue submission:
-//   frame_in : preprocess the staging buffer into the network input
+//   frame_in : preprocess the frame (the staging buffer, or a host engine's
+//              buffer or image) into the network input; one recording per
+//              frame source (runtime/frame_input.h)
 //   network  : the Executor's dispatches (recorded once per input size; the
 //              Executor allocates descriptor sets on every record, so it is
 //              never re-recorded for a mere frame-size change)
-//   frame_out: argmax + decode straight into the host-visible readback buffer
+//   frame_out: argmax + decode straight into the host-visible readback
+//              buffer; one recording per frame size
 // Barriers at the start of a command buffer also order it after the one
 // submitted before it, as pipeline barriers act in submission order.
 #pragma once
@@ -21,6 +24,7 @@
 #include "engine/recorder.h"
 #include "runtime/estimator.h"
 #include "runtime/executor.h"
+#include "runtime/frame_input.h"
 #include "runtime/ops/decode.h"
 #include "runtime/ops/preprocess.h"
 
@@ -60,6 +64,8 @@ class FrameSlot {
 
   // The frame must be valid (the Estimator checks it); the slot free.
   void submit(const Frame& frame, Ticket ticket);
+  // A frame on the GPU, read in place; throws for a bad GpuFrame.
+  void submit(const GpuFrame& frame, Ticket ticket);
   // Whether the GPU is done with this slot's frame (never blocks).
   bool finished() const;
   void waitUntilFinished() const;
@@ -68,11 +74,18 @@ class FrameSlot {
   // A new Executor for another input size. The GPU must be done with the slot
   // (any pose still to collect is read out first and kept).
   void setInputSize(int input_size);
+  // Drops the recordings (and image views) that read this buffer or image;
+  // waits for the GPU to finish this slot's frame first.
+  void forgetFrameSource(uint64_t handle);
 
  private:
   void recordNetwork();
-  void recordFrame(const FrameLayout& layout);
+  void recordFrameOut(int width, int height);
   void ensureStaging(uint64_t bytes);
+  FrameInputTarget target() const;
+  void submitRecordings(VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
+                        VkSemaphore signal, Ticket ticket);
+  void poisonReadback();
   Pose readPose() const;
 
   Context& ctx_;
@@ -83,9 +96,10 @@ class FrameSlot {
   std::unique_ptr<Executor> executor_;
   Buffer staging_;   // Upload: the frame's pixels, bound directly as the preprocessing input
   Buffer readback_;  // Readback: one PoseGpu, written by the decode
-  CommandRecorder frame_in_, network_, frame_out_;
-  std::unique_ptr<DescriptorArena> frame_descriptors_;  // replaced with each frame recording
-  std::optional<FrameLayout> recorded_layout_;          // what frame_in_ and frame_out_ hold
+  FrameInputRecordings frame_in_;
+  CommandRecorder network_, frame_out_;
+  std::unique_ptr<DescriptorArena> frame_out_descriptors_;  // replaced with each frame_out_ recording
+  std::optional<std::pair<int, int>> frame_out_size_;       // the frame size frame_out_ holds
   Fence fence_;
   bool submitted_ = false;      // the fence will signal (reset before the next submit)
   std::optional<Ticket> ticket_;

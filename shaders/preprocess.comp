@@ -8,9 +8,18 @@
 
 layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 
-// The frame as bytes packed in words: RGB8 pixels and arbitrary row strides
-// are not word aligned.
+// SOURCE_BUFFER: the frame as bytes packed in words (RGB8 pixels and
+// arbitrary row strides are not word aligned). SOURCE_SAMPLED and
+// SOURCE_STORAGE: a host engine's 8-bit UNORM image, read texel by texel
+// (the bilinear taps below must match the reference exactly, so no hardware
+// filtering).
+#if defined(SOURCE_SAMPLED)
+layout(binding = 0) uniform sampler2D frame_image;
+#elif defined(SOURCE_STORAGE)
+layout(binding = 0, rgba8) readonly uniform image2D frame_image;
+#else
 layout(std430, binding = 0) readonly buffer Frame { uint frame_words[]; };
+#endif
 layout(std430, binding = 1) writeonly buffer Out { sfpvec4 dst[]; };
 
 layout(push_constant) uniform Push {
@@ -49,14 +58,30 @@ Tap tapFor(uint d, uint span) {
   return Tap(int(lo), int(hi), float(remainder) / float(p.model_size));
 }
 
+#if defined(SOURCE_SAMPLED) || defined(SOURCE_STORAGE)
+// UNORM8 texels come back as c / 255; rounding restores the byte exactly.
+vec3 framePixel(int x, int y) {
+#if defined(SOURCE_SAMPLED)
+  vec4 texel = texelFetch(frame_image, ivec2(x, y), 0);
+#else
+  vec4 texel = imageLoad(frame_image, ivec2(x, y));
+#endif
+  return round(texel.rgb * 255.0);
+}
+#else
 uint frameByte(uint address) { return (frame_words[address >> 2] >> ((address & 3u) * 8u)) & 0xffu; }
+
+vec3 framePixel(int x, int y) {
+  uint base = uint(y) * p.row_stride + uint(x) * p.pixel_bytes;
+  return vec3(frameByte(base + p.red_byte), frameByte(base + p.green_byte), frameByte(base + p.blue_byte));
+}
+#endif
 
 // RGB of window pixel (x, y) of the frame; black outside it (letterbox
 // padding, a crop region past the frame's edge).
 vec3 pixel(int x, int y) {
   if (x < 0 || y < 0 || x >= int(p.frame_width) || y >= int(p.frame_height)) return vec3(0.0);
-  uint base = uint(y) * p.row_stride + uint(x) * p.pixel_bytes;
-  return vec3(frameByte(base + p.red_byte), frameByte(base + p.green_byte), frameByte(base + p.blue_byte));
+  return framePixel(x, y);
 }
 
 void main() {

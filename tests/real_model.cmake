@@ -75,7 +75,7 @@ set_tests_properties(failed_conversions_write_nothing PROPERTIES
 # conversion first and find the file in VKPOSE_TEST_MODEL. They are discovered
 # at build time, so the properties go into a ctest script that runs after the
 # one defining them (which lists them in <target>_TESTS).
-foreach(target IN ITEMS test_executor_posenet test_estimator test_capi)
+foreach(target IN ITEMS test_executor_posenet test_estimator test_capi test_embedding)
   if(TARGET ${target})
     set(script ${real}/${target}_properties.cmake)
     file(WRITE ${script} "if(${target}_TESTS)

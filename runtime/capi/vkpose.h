@@ -13,6 +13,8 @@
  *   vkpose_pose pose;
  *   vkpose_estimate(est, pixels, width, height, 0, VKPOSE_PIXEL_RGBA8, &pose);
  *   vkpose_destroy(est);
+ *
+ * Engines with their own Vulkan device: see vkpose_vulkan.h.
  */
 #ifndef VKPOSE_H
 #define VKPOSE_H
@@ -55,6 +57,11 @@ typedef struct vkpose_options {
   int input_size;         /* default 257; (size - 1) % 16 == 0, 129..1025 */
   int fp16;               /* default 0; non-zero: fp16 storage where the device has it */
   int frames_in_flight;   /* default 2; 1..8 */
+  /* default 0; non-zero: choose the input size from each frame's size (the
+   * largest valid size not above its longer side, at most
+   * max_auto_input_size), re-planning when it changes */
+  int input_size_from_frame;
+  int max_auto_input_size; /* default 513 */
 } vkpose_options;
 
 typedef struct vkpose_estimator vkpose_estimator;

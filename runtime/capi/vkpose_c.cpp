@@ -1,6 +1,7 @@
 // The C API over vkpose::Estimator. Every entry point catches everything:
 // no exception crosses into C.
 #include "runtime/capi/vkpose.h"
+#include "runtime/capi/c_guard.h"
 
 #include <cstring>
 #include <new>
@@ -9,11 +10,8 @@
 #include "engine/error.h"
 #include "runtime/estimator.h"
 
-struct vkpose_estimator {
-  vkpose::Estimator estimator;
-};
 
-namespace {
+namespace vkpose::capi {
 
 thread_local std::string g_error;
 
@@ -22,11 +20,9 @@ vkpose_status fail(vkpose_status status, std::string message) {
   return status;
 }
 
-template <class Body>
-vkpose_status guarded(Body&& body) {
+vkpose_status failFromException() {
   try {
-    g_error.clear();
-    return body();
+    throw;
   } catch (const std::bad_alloc&) {
     return fail(VKPOSE_ERROR_OUT_OF_MEMORY, "out of host memory");
   } catch (const std::exception& e) {
@@ -62,7 +58,20 @@ void toC(const vkpose::Pose& pose, vkpose_pose* out) {
   out->score = pose.score;
 }
 
-}  // namespace
+vkpose::EstimatorOptions toOptions(const vkpose_options& options) {
+  vkpose::EstimatorOptions o;
+  o.model_path = options.model_path;
+  o.input_size = options.input_size;
+  o.frames_in_flight = options.frames_in_flight;
+  if (options.fp16) o.precision = vkpose::Precision::FP16Storage;
+  if (options.input_size_from_frame) o.input_size_policy = vkpose::InputSizePolicy::FromFrame;
+  o.max_auto_input_size = options.max_auto_input_size;
+  return o;
+}
+
+}  // namespace vkpose::capi
+
+using namespace vkpose::capi;
 
 extern "C" {
 
@@ -72,6 +81,8 @@ void vkpose_options_init(vkpose_options* options) {
   options->input_size = 257;
   options->fp16 = 0;
   options->frames_in_flight = 2;
+  options->input_size_from_frame = 0;
+  options->max_auto_input_size = 513;
 }
 
 vkpose_status vkpose_create(const vkpose_options* options, vkpose_estimator** out) {
@@ -79,12 +90,7 @@ vkpose_status vkpose_create(const vkpose_options* options, vkpose_estimator** ou
   *out = nullptr;
   if (!options->model_path) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: model_path is NULL");
   return guarded([&] {
-    vkpose::EstimatorOptions o;
-    o.model_path = options->model_path;
-    o.input_size = options->input_size;
-    o.frames_in_flight = options->frames_in_flight;
-    if (options->fp16) o.precision = vkpose::Precision::FP16Storage;
-    *out = new vkpose_estimator{vkpose::Estimator(o)};
+    *out = new vkpose_estimator{vkpose::Estimator(toOptions(*options))};
     return VKPOSE_OK;
   });
 }

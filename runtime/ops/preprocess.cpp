@@ -1,5 +1,6 @@
 #include "runtime/ops/preprocess.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -36,10 +37,22 @@ std::string frameText(const FrameLayout& frame) {
 // The shader computes in fp32 whatever the storage: pixel values up to 255
 // and bilinear weights need more than fp16's 11 bits, so fp16a shares the
 // fp16s variant (the stored tensor is identical).
-PipelineDesc preprocessDesc(Context& ctx, Precision precision) {
+// `source` is the shader's SOURCE axis: buffer, sampled or storage.
+PipelineDesc preprocessDesc(Context& ctx, Precision precision, const char* source) {
   requirePrecision(ctx, precision);
   Precision storage = precision == Precision::FP16Arith ? Precision::FP16Storage : precision;
-  return {std::string("preprocess_") + precisionSuffix(storage), 2, sizeof(PreprocessPush), workgroup2D(ctx), {}};
+  PipelineDesc desc{std::string("preprocess_") + source + "_" + precisionSuffix(storage), 2,
+                    sizeof(PreprocessPush), workgroup2D(ctx), {}, {}};
+  if (std::string(source) == "sampled") desc.image_bindings = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
+  if (std::string(source) == "storage") desc.image_bindings = {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE};
+  if (!desc.image_bindings.empty()) desc.storage_buffers = 1;
+  return desc;
+}
+
+std::array<uint32_t, 3> groupsFor(const Pipeline& pipeline, const SamplingGrid& grid) {
+  const auto& local = pipeline.desc().local_size;
+  uint32_t n = uint32_t(grid.model_size);
+  return {divUp(n, local[0]), divUp(n, local[1]), 1};
 }
 
 std::array<uint32_t, 3> channelBytes(PixelFormat format) {
@@ -111,22 +124,15 @@ PixelNormalisation PixelNormalisation::fromMetadata(const ModelMetadata& meta) {
 }
 
 PreprocessOp::PreprocessOp(Context& ctx, Precision precision, PixelNormalisation normalisation)
-    : precision_(precision),
+    : ctx_(ctx),
+      precision_(precision),
       normalisation_(checkedNormalisation(normalisation)),
       max_binding_bytes_(ctx.caps().max_storage_buffer_range),
-      pipeline_(ctx, preprocessDesc(ctx, precision)) {}
+      offset_alignment_(std::max<uint64_t>(1, ctx.caps().min_storage_buffer_offset_alignment)),
+      pipeline_(ctx, preprocessDesc(ctx, precision, "buffer")) {}
 
-void PreprocessOp::checkArguments(const Buffer& frame_buffer, const FrameLayout& frame, const SamplingGrid& grid,
-                                  const TensorView& out) const {
-  validateFrameLayout(frame);
-  uint64_t needed = frame.requiredBytes();
-  if (frame_buffer.size() < needed)
-    throw Error("Preprocess: frame buffer of " + std::to_string(frame_buffer.size()) + " bytes is too small for " +
-                frameText(frame) + " with row stride " + std::to_string(frame.row_stride) + " (needs " +
-                std::to_string(needed) + " bytes)");
-  if (needed > max_binding_bytes_)
-    throw Error("Preprocess: frame " + frameText(frame) + " needs " + std::to_string(needed) +
-                " bytes, more than the device binds at once (" + std::to_string(max_binding_bytes_) + ")");
+void PreprocessOp::checkGridAndOutput(const FrameLayout& frame, const SamplingGrid& grid,
+                                      const TensorView& out) const {
   if (grid.model_size < 1 || grid.model_size > kMaxModelInputSize)
     throw Error("Preprocess: model input size " + std::to_string(grid.model_size) + " is outside [1, " +
                 std::to_string(kMaxModelInputSize) + "]");
@@ -139,15 +145,58 @@ void PreprocessOp::checkArguments(const Buffer& frame_buffer, const FrameLayout&
   if (out.precision != precision_) throw Error("Preprocess: output precision differs from the op's");
 }
 
+void PreprocessOp::checkBuffer(const BufferBinding& frame_buffer, const FrameLayout& frame) const {
+  validateFrameLayout(frame);
+  if (!frame_buffer.buffer) throw Error("Preprocess: frame buffer is VK_NULL_HANDLE");
+  uint64_t needed = frame.requiredBytes();
+  if (frame_buffer.range < needed)
+    throw Error("Preprocess: frame buffer range of " + std::to_string(frame_buffer.range) + " bytes is too small for " +
+                frameText(frame) + " with row stride " + std::to_string(frame.row_stride) + " (needs " +
+                std::to_string(needed) + " bytes)");
+  if (needed > max_binding_bytes_)
+    throw Error("Preprocess: frame " + frameText(frame) + " needs " + std::to_string(needed) +
+                " bytes, more than the device binds at once (" + std::to_string(max_binding_bytes_) + ")");
+  if (frame_buffer.offset % offset_alignment_ != 0)
+    throw Error("Preprocess: frame buffer offset " + std::to_string(frame_buffer.offset) +
+                " is not a multiple of the device's storage buffer offset alignment (" +
+                std::to_string(offset_alignment_) + ")");
+}
+
 void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const Buffer& frame_buffer,
                           const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out) {
-  checkArguments(frame_buffer, frame, grid, out);
-  // Bind only the frame's bytes: a larger staging buffer may exceed the binding limit.
-  BufferBinding bindings[] = {{frame_buffer.handle(), 0, frame.requiredBytes()}, bind(out)};
+  record(rec, arena, bind(frame_buffer), frame, grid, out);
+}
+
+void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const BufferBinding& frame_buffer,
+                          const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out) {
+  checkBuffer(frame_buffer, frame);
+  checkGridAndOutput(frame, grid, out);
+  // Bind only the frame's bytes: a larger buffer may exceed the binding limit.
+  BufferBinding bindings[] = {{frame_buffer.buffer, frame_buffer.offset, frame.requiredBytes()}, bind(out)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
-  const auto& local = pipeline_.desc().local_size;
-  uint32_t n = uint32_t(grid.model_size);
-  rec.dispatch(pipeline_, set, pushFor(frame, grid, normalisation_), {divUp(n, local[0]), divUp(n, local[1]), 1});
+  rec.dispatch(pipeline_, set, pushFor(frame, grid, normalisation_), groupsFor(pipeline_, grid));
+}
+
+const Pipeline& PreprocessOp::imagePipeline(FrameImage::Access access) {
+  bool sampled = access == FrameImage::Access::Sampled;
+  std::unique_ptr<Pipeline>& pipeline = sampled ? sampled_pipeline_ : storage_pipeline_;
+  if (!pipeline) pipeline = std::make_unique<Pipeline>(ctx_, preprocessDesc(ctx_, precision_, sampled ? "sampled" : "storage"));
+  return *pipeline;
+}
+
+void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const FrameImage& image,
+                          const SamplingGrid& grid, const TensorView& out) {
+  FrameLayout frame = FrameLayout::packed(image.width, image.height, PixelFormat::RGBA8);
+  validateFrameLayout(frame);
+  if (!image.binding.view) throw Error("Preprocess: frame image view is VK_NULL_HANDLE");
+  if (image.access == FrameImage::Access::Sampled && !image.binding.sampler)
+    throw Error("Preprocess: a sampled frame image needs a sampler");
+  checkGridAndOutput(frame, grid, out);
+  const Pipeline& pipeline = imagePipeline(image.access);
+  ImageBinding images[] = {image.binding};
+  BufferBinding buffers[] = {bind(out)};
+  VkDescriptorSet set = arena.allocate(pipeline, images, buffers);
+  rec.dispatch(pipeline, set, pushFor(frame, grid, normalisation_), groupsFor(pipeline, grid));
 }
 
 }  // namespace vkpose

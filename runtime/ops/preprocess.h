@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 #include "engine/pipeline.h"
 #include "runtime/frame_mapping.h"
@@ -40,6 +41,15 @@ struct FrameLayout {
 // row stride smaller than a row.
 void validateFrameLayout(const FrameLayout& frame);
 
+// A frame in an image view the shader reads texel by texel: mip 0, layer 0,
+// an 8-bit UNORM RGBA or BGRA format (the view returns RGBA order either way).
+struct FrameImage {
+  enum class Access { Sampled, Storage };
+  Access access = Access::Sampled;
+  ImageBinding binding;  // view, layout, and for sampled images the sampler
+  int width = 0, height = 0;
+};
+
 // model input = pixel / divisor + bias[channel], channels in RGB order.
 struct PixelNormalisation {
   float divisor = 127.5f;
@@ -63,15 +73,29 @@ class PreprocessOp {
   // between replays. Throws vkpose::Error naming what does not fit.
   void record(CommandRecorder& rec, DescriptorArena& arena, const Buffer& frame_buffer, const FrameLayout& frame,
               const SamplingGrid& grid, const TensorView& out);
+  // The same for a range of any storage buffer (a host engine's): the frame
+  // starts at frame_buffer.offset, which must meet the device's storage
+  // buffer offset alignment, and frame_buffer.range bytes belong to it.
+  void record(CommandRecorder& rec, DescriptorArena& arena, const BufferBinding& frame_buffer,
+              const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out);
+  // A host engine's 8-bit UNORM RGBA image (see FrameImage); only
+  // frame.width and frame.height are read.
+  void record(CommandRecorder& rec, DescriptorArena& arena, const FrameImage& image, const SamplingGrid& grid,
+              const TensorView& out);
 
  private:
-  void checkArguments(const Buffer& frame_buffer, const FrameLayout& frame, const SamplingGrid& grid,
-                      const TensorView& out) const;
+  void checkGridAndOutput(const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out) const;
+  void checkBuffer(const BufferBinding& frame_buffer, const FrameLayout& frame) const;
+  const Pipeline& imagePipeline(FrameImage::Access access);
 
+  Context& ctx_;
   Precision precision_;
   PixelNormalisation normalisation_;
   uint64_t max_binding_bytes_;  // the device's maxStorageBufferRange
+  uint64_t offset_alignment_;   // the device's minStorageBufferOffsetAlignment
   Pipeline pipeline_;
+  // Built on first use: most users never hand over an image.
+  std::unique_ptr<Pipeline> sampled_pipeline_, storage_pipeline_;
 };
 
 }  // namespace vkpose

@@ -250,7 +250,7 @@ TEST_F(PreprocessErrors, BufferTooSmall) {
   FrameLayout layout{64, 48, 200, PixelFormat::RGB8};
   EXPECT_EQ(layout.requiredBytes(), 9592u);
   expectRecordError(9588, layout, grid_, shape_, Precision::FP32,
-                    "frame buffer of 9588 bytes is too small for 64x48 RGB8 with row stride 200 (needs 9592 bytes)");
+                    "frame buffer range of 9588 bytes is too small for 64x48 RGB8 with row stride 200 (needs 9592 bytes)");
   // RGB8 3x1 is 9 bytes; the shader reads words, so 12 are needed.
   EXPECT_EQ(FrameLayout::packed(3, 1, PixelFormat::RGB8).requiredBytes(), 12u);
 }

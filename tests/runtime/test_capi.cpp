@@ -2,6 +2,7 @@
 // it. Nothing may throw across it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -78,6 +79,27 @@ TEST(CApi, EstimatesAndRefusesBadFramesOnARealModel) {
   ASSERT_EQ(vkpose_submit(est, grey.data(), 64, 48, 0, VKPOSE_PIXEL_RGBA8, &ticket), VKPOSE_OK);
   ASSERT_EQ(vkpose_wait(est, ticket, &pose), VKPOSE_OK) << vkpose_error_message();
   EXPECT_NE(vkpose_wait(est, ticket, &pose), VKPOSE_OK);  // already collected
+  vkpose_destroy(est);
+}
+
+TEST(CApi, ChoosesTheInputSizeFromTheFrame) {
+  vkpose_options o;
+  vkpose_options_init(&o);
+  EXPECT_EQ(o.input_size_from_frame, 0);
+  EXPECT_EQ(o.max_auto_input_size, 513);
+  o.model_path = modelPath();
+  o.input_size_from_frame = 1;
+  o.max_auto_input_size = 300;
+  vkpose_estimator* est = nullptr;
+  EXPECT_EQ(vkpose_create(&o, &est), VKPOSE_ERROR_RUNTIME);
+  EXPECT_NE(std::string(vkpose_error_message()).find("289 and 305"), std::string::npos) << vkpose_error_message();
+  o.max_auto_input_size = 289;
+  ASSERT_EQ(vkpose_create(&o, &est), VKPOSE_OK) << vkpose_error_message();
+  std::vector<uint8_t> grey(200 * 150 * 4, 128);
+  vkpose_pose pose;
+  EXPECT_EQ(vkpose_estimate(est, grey.data(), 200, 150, 0, VKPOSE_PIXEL_RGBA8, &pose), VKPOSE_OK)
+      << vkpose_error_message();
+  EXPECT_TRUE(std::isfinite(pose.score));
   vkpose_destroy(est);
 }
 

@@ -18,31 +18,27 @@
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "runtime/estimator.h"
 #include "tests/support/golden_data.h"
+#include "tests/support/golden_pose.h"
 #include "tests/support/op_test.h"
 
 namespace vkpose {
 namespace {
 
-using nlohmann::json;
 using test::expectError;
+using test::expectGoldenPose;
+using test::expectSamePose;
+using test::fourBytePixels;
+using test::goldenKeypoints;
+using test::meanShift;
+using test::photo;
+using test::rgbFrame;
 using test::RgbImage;
-
-std::string modelPath() {
-  const char* path = std::getenv("VKPOSE_TEST_MODEL");
-  // The model comes from the ctest fixture; a missing one is a broken setup, not a skip.
-  if (!path)
-    throw std::runtime_error("VKPOSE_TEST_MODEL is not set: run through ctest (fixture onnx_vkpose converts "
-                             "models/posenet-mobilenet-v1-075.onnx) or point it at a converted .vkpose");
-  return path;
-}
 
 EstimatorOptions optionsFor(int input_size = 257, Precision precision = Precision::FP32, int frames_in_flight = 2) {
   EstimatorOptions options;
-  options.model_path = modelPath();
+  options.model_path = test::testModelPath();
   options.input_size = input_size;
   options.precision = precision;
   options.frames_in_flight = frames_in_flight;
@@ -55,83 +51,6 @@ void expectNoValidationMessages(Estimator& estimator) {
   for (const std::string& m : estimator.context().validationLog().take()) ADD_FAILURE() << "validation message: " << m;
 }
 
-// Decoded once per binary; a map keeps references stable.
-const RgbImage& photo(const std::string& name) {
-  static std::map<std::string, RgbImage> cache;
-  auto found = cache.find(name);
-  if (found == cache.end())
-    found = cache.emplace(name, test::loadRgbImage(test::testDataPath("images/" + name))).first;
-  return found->second;
-}
-
-Frame rgbFrame(const RgbImage& image) {
-  return Frame::packed(image.rgb.data(), image.width, image.height, PixelFormat::RGB8);
-}
-
-// The photo as 4-byte pixels in `format`, alpha 255, rows padded to `row_stride` bytes.
-std::vector<uint8_t> fourBytePixels(const RgbImage& image, PixelFormat format, uint32_t row_stride) {
-  std::vector<uint8_t> out(size_t(row_stride) * size_t(image.height), 0xAB);
-  bool bgr = format == PixelFormat::BGRA8;
-  for (size_t y = 0; y < size_t(image.height); ++y)
-    for (size_t x = 0; x < size_t(image.width); ++x) {
-      const uint8_t* rgb = &image.rgb[(y * size_t(image.width) + x) * 3];
-      uint8_t* px = &out[y * row_stride + x * 4];
-      px[0] = bgr ? rgb[2] : rgb[0];
-      px[1] = rgb[1];
-      px[2] = bgr ? rgb[0] : rgb[2];
-      px[3] = 255;
-    }
-  return out;
-}
-
-json goldenKeypoints(const std::string& image, int size) {
-  std::string path = test::testDataPath("golden/manifest.json");
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  json manifest = json::parse(in);
-  for (const json& entry : manifest.at("entries"))
-    if (entry.at("image") == image && entry.at("size") == size) return entry.at("keypoints");
-  throw std::runtime_error("manifest.json has no keypoints for " + image + " at " + std::to_string(size));
-}
-
-// Mean distance in source pixels between the pose and the golden keypoints.
-double meanShift(const Pose& pose, const json& golden) {
-  double sum = 0;
-  for (size_t k = 0; k < size_t(kKeypointCount); ++k)
-    sum += std::hypot(pose.keypoints[k].y - golden.at(k).at("source_yx").at(0).get<double>(),
-                      pose.keypoints[k].x - golden.at(k).at("source_yx").at(1).get<double>());
-  return sum / kKeypointCount;
-}
-
-void expectGoldenPose(const Pose& pose, const std::string& image, int size) {
-  SCOPED_TRACE(image + " at " + std::to_string(size));
-  json golden = goldenKeypoints(image, size);
-  ASSERT_EQ(golden.size(), size_t(kKeypointCount));
-  double score_sum = 0, worst = 0;
-  for (size_t k = 0; k < size_t(kKeypointCount); ++k) {
-    const json& want = golden.at(k);
-    SCOPED_TRACE(want.at("name").get<std::string>());
-    double dy = pose.keypoints[k].y - want.at("source_yx").at(0).get<double>();
-    double dx = pose.keypoints[k].x - want.at("source_yx").at(1).get<double>();
-    EXPECT_NEAR(dy, 0.0, 0.01);
-    EXPECT_NEAR(dx, 0.0, 0.01);
-    EXPECT_NEAR(pose.keypoints[k].score, want.at("score").get<double>(), 1e-4);
-    worst = std::max({worst, std::fabs(dx), std::fabs(dy)});
-    score_sum += want.at("score").get<double>();
-  }
-  EXPECT_NEAR(pose.score, score_sum / kKeypointCount, 1e-4);
-  std::printf("[ golden   ] %s at %d: largest keypoint error %.2e source px\n", image.c_str(), size, worst);
-}
-
-void expectSamePose(const Pose& got, const Pose& want, double tolerance) {
-  for (size_t k = 0; k < size_t(kKeypointCount); ++k) {
-    SCOPED_TRACE(kKeypointNames[k]);
-    EXPECT_NEAR(got.keypoints[k].x, want.keypoints[k].x, tolerance);
-    EXPECT_NEAR(got.keypoints[k].y, want.keypoints[k].y, tolerance);
-    EXPECT_NEAR(got.keypoints[k].score, want.keypoints[k].score, tolerance);
-  }
-  EXPECT_NEAR(got.score, want.score, tolerance);
-}
 
 TEST(Estimator, Fp32MatchesTheGoldenKeypointsAt257And385) {
   Estimator estimator(optionsFor(257));
@@ -275,6 +194,43 @@ TEST(Estimator, RefusesBadFramesClearly) {
   // After all that, a tiny frame still runs: the 1x1 black letterbox.
   Pose pose = estimator.estimate(Frame::packed(pixels.data(), 1, 1, PixelFormat::RGBA8));
   for (const Keypoint& k : pose.keypoints) EXPECT_TRUE(std::isfinite(k.x) && std::isfinite(k.y));
+  expectNoValidationMessages(estimator);
+}
+
+TEST(ChooseInputSize, LargestValidSizeNotAboveTheLongerSide) {
+  EXPECT_EQ(chooseInputSize(640, 480, 16, 1025), 625);   // 129 + 31 * 16
+  EXPECT_EQ(chooseInputSize(480, 640, 16, 1025), 625);   // either side
+  EXPECT_EQ(chooseInputSize(257, 100, 16, 1025), 257);   // exactly valid
+  EXPECT_EQ(chooseInputSize(272, 100, 16, 1025), 257);   // never upsampled past the frame
+  EXPECT_EQ(chooseInputSize(1280, 720, 16, 513), 513);   // capped
+  EXPECT_EQ(chooseInputSize(1, 1, 16, 513), 129);        // small frames get the smallest size
+  EXPECT_EQ(chooseInputSize(5000, 5000, 16, 1025), 1025);
+  EXPECT_EQ(chooseInputSize(300, 300, 32, 1025), 289);   // another output stride
+}
+
+// InputSizePolicy::FromFrame: each new frame size re-plans, the model is not
+// reloaded, and the poses match the golden keypoints of the size chosen.
+TEST(Estimator, ChoosesTheInputSizeFromTheFrame) {
+  EstimatorOptions options = optionsFor(257, Precision::FP32, 1);
+  options.input_size_policy = InputSizePolicy::FromFrame;
+  options.max_auto_input_size = 385;
+  Estimator estimator(options);
+  const RgbImage& image = photo("pose.jpg");  // larger than 385 on its longer side
+  ASSERT_GE(std::max(image.width, image.height), 385);
+  expectGoldenPose(estimator.estimate(rgbFrame(image)), "pose.jpg", 385);
+  EXPECT_EQ(estimator.inputSize(), 385);
+  // A 200 x 150 corner of it: the largest valid size not above 200 is 193.
+  std::vector<uint8_t> corner(200 * 150 * 3);
+  for (size_t y = 0; y < 150; ++y)
+    std::copy_n(&image.rgb[y * size_t(image.width) * 3], 200 * 3, &corner[y * 200 * 3]);
+  Pose small = estimator.estimate(Frame::packed(corner.data(), 200, 150, PixelFormat::RGB8));
+  EXPECT_EQ(estimator.inputSize(), 193);
+  for (const Keypoint& k : small.keypoints) EXPECT_TRUE(std::isfinite(k.x) && std::isfinite(k.score));
+  expectGoldenPose(estimator.estimate(rgbFrame(image)), "pose.jpg", 385);
+  EXPECT_EQ(estimator.inputSize(), 385);
+
+  options.max_auto_input_size = 400;
+  expectError([&] { Estimator e(options); }, "nearest valid sizes are 385 and 401");
   expectNoValidationMessages(estimator);
 }
 
