@@ -33,6 +33,18 @@ void TimestampQueries::write(VkCommandBuffer cmd, std::string label) {
   labels_.push_back(std::move(label));
 }
 
+void TimestampQueries::resetQueries(VkCommandBuffer cmd) {
+  if (pool_) vkCmdResetQueryPool(cmd, pool_, 0, capacity_);
+}
+
+void TimestampQueries::mark(VkCommandBuffer cmd, uint32_t index, std::string label) {
+  if (!pool_) return;
+  if (index >= capacity_) throw Error("TimestampQueries: mark " + std::to_string(index) + " is past " + std::to_string(capacity_));
+  vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool_, index);
+  if (labels_.size() <= index) labels_.resize(index + 1);
+  labels_[index] = std::move(label);
+}
+
 std::vector<TimedSpan> TimestampQueries::results() const {
   std::vector<TimedSpan> spans;
   if (!pool_ || labels_.size() < 2) return spans;

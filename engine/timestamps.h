@@ -28,6 +28,13 @@ class TimestampQueries {
   void reset(VkCommandBuffer cmd);
   // The first write is the start mark; its label is ignored in results().
   void write(VkCommandBuffer cmd, std::string label);
+  // Fixed slots instead, for marks spread over command buffers recorded at
+  // different times: resetQueries() clears the pool without forgetting
+  // labels, mark() writes query `index`. results() then pairs index i-1 with
+  // i over every index marked so far.
+  void resetQueries(VkCommandBuffer cmd);
+  void mark(VkCommandBuffer cmd, uint32_t index, std::string label);
+
   // Waits for the queries; call after the submission has completed.
   std::vector<TimedSpan> results() const;
   double totalMs() const;

@@ -82,6 +82,7 @@ struct Estimator::Impl {
   int input_size = 0;
   std::vector<std::unique_ptr<FrameSlot>> slots;  // destroyed before the context
   Ticket next_ticket = 1;
+  std::optional<GpuTiming> last_timing;
 
   FrameSlot* freeSlot() {
     for (auto& slot : slots)
@@ -108,7 +109,8 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
     throw Error(std::string("Estimator: device ") + impl_->ctx->caps().device_name + " does not support precision " +
                 precisionSuffix(options.precision));
   SlotConfig config{options.precision, options.resize, options.roi,
-                    PixelNormalisation::fromMetadata(impl_->model.metadata), impl_->model.metadata.output_stride};
+                    PixelNormalisation::fromMetadata(impl_->model.metadata), impl_->model.metadata.output_stride,
+                    options.gpu_timing};
   for (int i = 0; i < options.frames_in_flight; ++i)
     impl_->slots.push_back(std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config));
   impl_->input_size = options.input_size;
@@ -164,13 +166,17 @@ void Estimator::adaptInputSize(int frame_width, int frame_height) {
 std::optional<Pose> Estimator::poll(Ticket ticket) {
   FrameSlot& slot = impl_->slotOf(ticket);
   if (!slot.finished()) return std::nullopt;
-  return slot.collect();
+  Pose pose = slot.collect();
+  impl_->last_timing = slot.lastTiming();
+  return pose;
 }
 
 Pose Estimator::wait(Ticket ticket) {
   FrameSlot& slot = impl_->slotOf(ticket);
   slot.waitUntilFinished();
-  return slot.collect();
+  Pose pose = slot.collect();
+  impl_->last_timing = slot.lastTiming();
+  return pose;
 }
 
 void Estimator::setInputSize(int input_size) {
@@ -181,6 +187,8 @@ void Estimator::setInputSize(int input_size) {
 }
 
 int Estimator::inputSize() const { return impl_->input_size; }
+
+std::optional<GpuTiming> Estimator::lastGpuTiming() const { return impl_->last_timing; }
 
 const Model& Estimator::model() const { return impl_->model; }
 

@@ -22,8 +22,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/context.h"
+#include "engine/timestamps.h"
 #include "runtime/frame_mapping.h"
 #include "runtime/keypoints.h"
 #include "runtime/model/model.h"
@@ -117,6 +119,21 @@ struct GpuFrame {
   }
 };
 
+// GPU timestamps around each frame's work (EstimatorOptions::gpu_timing).
+enum class GpuTimingMode {
+  Off,
+  Total,     // preprocessing, network, decode
+  PerLayer,  // and every network layer (one more timestamp per layer)
+};
+
+struct GpuTiming {
+  double preprocess_ms = 0;  // from the first command of the frame (its upload read) to the network input
+  double network_ms = 0;
+  double decode_ms = 0;      // argmax + decode into host-visible memory
+  double total_ms = 0;
+  std::vector<TimedSpan> layers;  // PerLayer: one per network node, in order
+};
+
 inline constexpr int kEstimatorMinInputSize = 129;
 inline constexpr int kEstimatorMaxInputSize = 1025;
 inline constexpr int kMaxFramesInFlight = 8;
@@ -139,6 +156,7 @@ struct EstimatorOptions {
   ResizeMode resize = ResizeMode::Letterbox;
   RegionOfInterest roi;                    // ResizeMode::Crop only, frame pixels
   int frames_in_flight = 2;                // 1..8
+  GpuTimingMode gpu_timing = GpuTimingMode::Off;  // timestamps where the queue has them
   ContextOptions context;                  // device choice, validation, pipeline cache
   // Set: run on the host's device and queue instead of creating one; only
   // context.pipeline_cache_path is then read.
@@ -151,6 +169,7 @@ struct EstimatorOptions {
 int chooseInputSize(int region_width, int region_height, int output_stride, int max_size);
 
 using Ticket = uint64_t;
+
 
 class Estimator {
  public:
@@ -193,6 +212,9 @@ class Estimator {
   // Frames in flight finish first; their poses stay collectable.
   void setInputSize(int input_size);
   int inputSize() const;
+  // GPU time of the frame collected last (poll or wait), where gpu_timing is
+  // on and the queue supports timestamps; nullopt otherwise.
+  std::optional<GpuTiming> lastGpuTiming() const;
   const Model& model() const;
   Context& context();
 

@@ -34,7 +34,19 @@ FrameSlot::FrameSlot(Context& ctx, const Model& model, int input_size, const Slo
       network_(ctx),
       frame_out_(ctx),
       fence_(ctx.device()) {
+  createTimestamps();
   recordNetwork();
+}
+
+void FrameSlot::createTimestamps() {
+  timestamps_.reset();
+  if (config_.timing == GpuTimingMode::Off || !ctx_.caps().timestamps) return;
+  uint32_t network_marks = config_.timing == GpuTimingMode::PerLayer ? executor_->dispatchCount() : 1;
+  timestamps_ = std::make_unique<TimestampQueries>(ctx_, 3 + network_marks);
+}
+
+uint32_t FrameSlot::decodeMark() const {
+  return 2 + (config_.timing == GpuTimingMode::PerLayer ? executor_->dispatchCount() : 1);
 }
 
 FrameSlot::~FrameSlot() {
@@ -44,7 +56,14 @@ FrameSlot::~FrameSlot() {
 
 void FrameSlot::recordNetwork() {
   network_.begin();
-  executor_->record(network_);
+  if (timestamps_ && config_.timing == GpuTimingMode::PerLayer) {
+    executor_->record(network_, [&](size_t i, const std::string& name) {
+      timestamps_->mark(network_.handle(), uint32_t(2 + i), name);
+    });
+  } else {
+    executor_->record(network_);
+    if (timestamps_) timestamps_->mark(network_.handle(), 2, "network");
+  }
   network_.end();
 }
 
@@ -57,6 +76,7 @@ void FrameSlot::recordFrameOut(int width, int height) {
   frame_out_.barrier(Stage::Compute, Stage::Compute, "the network's heatmap and offsets are the decode's input");
   decode_.record(frame_out_, *frame_out_descriptors_, executor_->output(OutputRole::Heatmap),
                  executor_->output(OutputRole::Offsets), grid.mapping(), readback_);
+  if (timestamps_) timestamps_->mark(frame_out_.handle(), decodeMark(), "decode");
   frame_out_.barrier(Stage::Compute, Stage::Host, "the host reads the decoded pose");
   frame_out_.end();
   frame_out_size_ = {width, height};
@@ -69,7 +89,9 @@ void FrameSlot::ensureStaging(uint64_t bytes) {
   staging_ = ctx_.allocator().createBuffer(bytes, MemoryUsage::Upload);
 }
 
-FrameInputTarget FrameSlot::target() const { return {&executor_->input(), config_.resize, config_.roi}; }
+FrameInputTarget FrameSlot::target() const {
+  return {&executor_->input(), config_.resize, config_.roi, timestamps_.get()};
+}
 
 void FrameSlot::submit(const Frame& frame, Ticket ticket) {
   if (ticket_) throw Error("FrameSlot::submit: the slot still holds ticket " + std::to_string(*ticket_));
@@ -142,10 +164,25 @@ Pose FrameSlot::readPose() const {
   return pose;
 }
 
+std::optional<GpuTiming> FrameSlot::readTiming() const {
+  if (!timestamps_) return std::nullopt;
+  std::vector<TimedSpan> spans = timestamps_->results();
+  if (spans.size() != decodeMark()) return std::nullopt;
+  GpuTiming timing;
+  timing.preprocess_ms = spans.front().ms;
+  timing.decode_ms = spans.back().ms;
+  for (size_t i = 1; i + 1 < spans.size(); ++i) timing.network_ms += spans[i].ms;
+  if (config_.timing == GpuTimingMode::PerLayer) timing.layers.assign(spans.begin() + 1, spans.end() - 1);
+  timing.total_ms = timing.preprocess_ms + timing.network_ms + timing.decode_ms;
+  return timing;
+}
+
 Pose FrameSlot::collect() {
   if (!ticket_) throw Error("FrameSlot::collect: the slot holds no frame");
   Pose pose = kept_ ? *kept_ : readPose();
+  last_timing_ = kept_ ? kept_timing_ : readTiming();
   kept_.reset();
+  kept_timing_.reset();
   ticket_.reset();
   submitted_ = false;
   return pose;
@@ -158,11 +195,15 @@ void FrameSlot::forgetFrameSource(uint64_t handle) {
 
 void FrameSlot::setInputSize(int input_size) {
   waitUntilFinished();
-  if (ticket_ && !kept_) kept_ = readPose();
+  if (ticket_ && !kept_) {
+    kept_ = readPose();
+    kept_timing_ = readTiming();
+  }
   submitted_ = false;
   frame_in_.clear();
   frame_out_size_.reset();
   executor_ = std::make_unique<Executor>(ctx_, model_, input_size, config_.precision);
+  createTimestamps();
   recordNetwork();
 }
 

@@ -22,6 +22,7 @@
 #include "engine/memory.h"
 #include "engine/pipeline.h"
 #include "engine/recorder.h"
+#include "engine/timestamps.h"
 #include "runtime/estimator.h"
 #include "runtime/executor.h"
 #include "runtime/frame_input.h"
@@ -36,6 +37,7 @@ struct SlotConfig {
   RegionOfInterest roi;
   PixelNormalisation normalisation;
   int output_stride = 16;
+  GpuTimingMode timing = GpuTimingMode::Off;
 };
 
 // An unsignalled VkFence, destroyed with its owner.
@@ -71,6 +73,8 @@ class FrameSlot {
   void waitUntilFinished() const;
   // Reads the pose of a finished frame and frees the slot.
   Pose collect();
+  // The GPU time of the frame collect() returned last (timing on only).
+  const std::optional<GpuTiming>& lastTiming() const { return last_timing_; }
   // A new Executor for another input size. The GPU must be done with the slot
   // (any pose still to collect is read out first and kept).
   void setInputSize(int input_size);
@@ -87,6 +91,9 @@ class FrameSlot {
                         VkSemaphore signal, Ticket ticket);
   void poisonReadback();
   Pose readPose() const;
+  std::optional<GpuTiming> readTiming() const;
+  void createTimestamps();
+  uint32_t decodeMark() const;
 
   Context& ctx_;
   const Model& model_;
@@ -104,6 +111,10 @@ class FrameSlot {
   bool submitted_ = false;      // the fence will signal (reset before the next submit)
   std::optional<Ticket> ticket_;
   std::optional<Pose> kept_;    // read out early by setInputSize
+  std::optional<GpuTiming> kept_timing_, last_timing_;
+  // Marks: 0 start, 1 after preprocessing, then one after the network (or
+  // one per layer), then one after the decode.
+  std::unique_ptr<TimestampQueries> timestamps_;
 };
 
 }  // namespace vkpose

@@ -139,8 +139,17 @@ const TensorView& Executor::output(OutputRole role) const {
   throw Error(std::string("Executor: the model has no ") + outputRoleName(role) + " output");
 }
 
-void Executor::record(CommandRecorder& rec) {
+std::vector<std::string> Executor::nodeNames() const {
+  std::vector<std::string> names;
+  for (const Step& step : steps_) names.push_back(step.name);
+  return names;
+}
+
+void Executor::record(CommandRecorder& rec) { record(rec, {}); }
+
+void Executor::record(CommandRecorder& rec, const std::function<void(size_t, const std::string&)>& after_step) {
   DispatchHazards hazards;
+  size_t index = 0;
   auto region = [&](int t) {
     return ArenaRegion{tensor_names_[size_t(t)], tensors_[size_t(t)].offset, tensors_[size_t(t)].bytes()};
   };
@@ -150,6 +159,8 @@ void Executor::record(CommandRecorder& rec) {
     std::string why = hazards.beforeDispatch(step.name, reads, region(step.output));
     if (!why.empty()) rec.barrier(Stage::Compute, Stage::Compute, why);
     std::visit([&](auto& op) { recordOp(*op, rec, descriptors_, tensors_, step.inputs, step.output); }, step.op);
+    if (after_step) after_step(index, step.name);
+    ++index;
   }
 }
 

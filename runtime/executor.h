@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ class Executor {
   // allocates its descriptor sets (from the executor's own pool): record once
   // per command buffer, then replay that buffer.
   void record(CommandRecorder& rec);
+  // The same, calling after_step(i, node name) after node i's dispatch (GPU
+  // timestamps per layer).
+  void record(CommandRecorder& rec, const std::function<void(size_t, const std::string&)>& after_step);
+  std::vector<std::string> nodeNames() const;
 
   int inputSize() const { return input_size_; }
   Precision precision() const { return precision_; }

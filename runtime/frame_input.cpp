@@ -139,12 +139,17 @@ std::unique_ptr<FrameInputRecordings::Entry> FrameInputRecordings::record(const 
   if (key.kind == FrameSourceKey::Kind::SampledImage || key.kind == FrameSourceKey::Kind::StorageImage)
     entry->view = createView(key);
   entry->recorder.begin();
+  if (target.timing) {
+    target.timing->resetQueries(entry->recorder.handle());
+    target.timing->mark(entry->recorder.handle(), 0, "start");
+  }
   // A host frame was written by the host before submit; a GpuFrame by any
   // earlier command on the queue (the host engine's rendering or upload).
   entry->recorder.barrier(Stage::AnyCommand, Stage::Compute,
                           "earlier work on the queue wrote the frame, and this slot's previous network replay read "
                           "the input that preprocessing overwrites");
   recordPreprocess(*entry, staging, target);
+  if (target.timing) target.timing->mark(entry->recorder.handle(), 1, "preprocess");
   entry->recorder.barrier(Stage::Compute, Stage::Compute, "preprocessing writes the network input");
   entry->recorder.end();
   return entry;

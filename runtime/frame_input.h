@@ -14,6 +14,7 @@
 #include "engine/context.h"
 #include "engine/pipeline.h"
 #include "engine/recorder.h"
+#include "engine/timestamps.h"
 #include "runtime/estimator.h"
 #include "runtime/ops/preprocess.h"
 
@@ -42,6 +43,7 @@ struct FrameInputTarget {
   const TensorView* input = nullptr;  // the network input tensor
   ResizeMode resize = ResizeMode::Letterbox;
   RegionOfInterest roi;
+  TimestampQueries* timing = nullptr;  // set: reset, mark 0 at the start and 1 after preprocessing
 };
 
 class FrameInputRecordings {

@@ -197,6 +197,41 @@ TEST(Estimator, RefusesBadFramesClearly) {
   expectNoValidationMessages(estimator);
 }
 
+TEST(Estimator, ReportsGpuTimePerStageAndLayer) {
+  Estimator plain(optionsFor(257, Precision::FP32, 1));
+  plain.estimate(rgbFrame(photo("messi5.jpg")));
+  EXPECT_FALSE(plain.lastGpuTiming()) << "timing is off by default";
+
+  EstimatorOptions options = optionsFor(257, Precision::FP32, 2);
+  options.gpu_timing = GpuTimingMode::PerLayer;
+  Estimator estimator(options);
+  if (!estimator.context().caps().timestamps) GTEST_SKIP() << "the compute queue has no timestamps";
+  Pose pose = estimator.estimate(rgbFrame(photo("pose.jpg")));
+  expectGoldenPose(pose, "pose.jpg", 257);  // the marks change nothing
+  std::optional<GpuTiming> timing = estimator.lastGpuTiming();
+  ASSERT_TRUE(timing);
+  ASSERT_EQ(timing->layers.size(), estimator.model().nodes.size());
+  double layer_sum = 0;
+  for (const TimedSpan& layer : timing->layers) {
+    EXPECT_GE(layer.ms, 0.0) << layer.label;
+    layer_sum += layer.ms;
+  }
+  EXPECT_EQ(timing->layers.front().label, estimator.model().nodes.front().name);
+  EXPECT_NEAR(layer_sum, timing->network_ms, 1e-6);
+  EXPECT_GT(timing->preprocess_ms, 0.0);
+  EXPECT_GT(timing->network_ms, 0.0);
+  EXPECT_GT(timing->decode_ms, 0.0);
+  EXPECT_NEAR(timing->total_ms, timing->preprocess_ms + timing->network_ms + timing->decode_ms, 1e-9);
+  std::printf("[ timing   ] 257 fp32 GPU: preprocess %.3f ms, network %.3f ms, decode %.3f ms\n",
+              timing->preprocess_ms, timing->network_ms, timing->decode_ms);
+  // Survives a re-plan: the marks follow the new executor.
+  estimator.setInputSize(385);
+  expectGoldenPose(estimator.estimate(rgbFrame(photo("pose.jpg"))), "pose.jpg", 385);
+  ASSERT_TRUE(estimator.lastGpuTiming());
+  EXPECT_EQ(estimator.lastGpuTiming()->layers.size(), estimator.model().nodes.size());
+  expectNoValidationMessages(estimator);
+}
+
 TEST(ChooseInputSize, LargestValidSizeNotAboveTheLongerSide) {
   EXPECT_EQ(chooseInputSize(640, 480, 16, 1025), 625);   // 129 + 31 * 16
   EXPECT_EQ(chooseInputSize(480, 640, 16, 1025), 625);   // either side
