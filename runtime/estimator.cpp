@@ -84,7 +84,18 @@ struct Estimator::Impl {
   Ticket next_ticket = 1;
   std::optional<GpuTiming> last_timing;
 
+  bool broken = false;  // a failed re-plan could not be undone
+
+  void replan(int size) {
+    for (size_t i = 0; i < slots.size(); ++i)
+      slots[i]->setInputSize(size, i == 0 ? nullptr : &slots.front()->executor());
+    input_size = size;
+    broken = false;
+  }
+
   FrameSlot* freeSlot() {
+    if (broken)
+      throw Error("Estimator: unusable after a failed setInputSize that could not be undone; call setInputSize again");
     for (auto& slot : slots)
       if (!slot->ticket()) return slot.get();
     return nullptr;
@@ -111,8 +122,11 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
   SlotConfig config{options.precision, options.resize, options.roi,
                     PixelNormalisation::fromMetadata(impl_->model.metadata), impl_->model.metadata.output_stride,
                     options.gpu_timing};
-  for (int i = 0; i < options.frames_in_flight; ++i)
-    impl_->slots.push_back(std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config));
+  // Slots share the first one's weights and pipelines; each has its own activations.
+  for (int i = 0; i < options.frames_in_flight; ++i) {
+    const Executor* ops_from = i == 0 ? nullptr : &impl_->slots.front()->executor();
+    impl_->slots.push_back(std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config, ops_from));
+  }
   impl_->input_size = options.input_size;
 }
 
@@ -181,14 +195,39 @@ Pose Estimator::wait(Ticket ticket) {
 
 void Estimator::setInputSize(int input_size) {
   checkInputSize(input_size, impl_->model);
-  if (input_size == impl_->input_size) return;
-  for (auto& slot : impl_->slots) slot->setInputSize(input_size);
-  impl_->input_size = input_size;
+  if (input_size == impl_->input_size && !impl_->broken) return;
+  try {
+    impl_->replan(input_size);
+  } catch (...) {
+    // Out of device memory at a large size, say: go back to the size that
+    // worked, so that the Estimator stays usable, and report the failure.
+    try {
+      impl_->replan(impl_->input_size);
+    } catch (...) {
+      impl_->broken = true;
+    }
+    throw;
+  }
 }
 
 int Estimator::inputSize() const { return impl_->input_size; }
 
 std::optional<GpuTiming> Estimator::lastGpuTiming() const { return impl_->last_timing; }
+
+EstimatorMemory Estimator::memory() const {
+  EstimatorMemory m;
+  for (const auto& slot : impl_->slots) {
+    m.activations += slot->executor().activationBytes();
+    m.staging += slot->stagingBytes();
+    m.readback += slot->readbackBytes();
+  }
+  MemoryStats stats = impl_->ctx->allocator().stats();
+  m.total = stats.used_bytes;
+  m.device_memory = stats.block_bytes;
+  uint64_t named = m.activations + m.staging + m.readback;
+  m.weights = m.total > named ? m.total - named : 0;
+  return m;
+}
 
 const Model& Estimator::model() const { return impl_->model; }
 

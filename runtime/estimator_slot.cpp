@@ -22,13 +22,24 @@ Fence::Fence(VkDevice device) : device_(device) {
 
 Fence::~Fence() { vkDestroyFence(device_, fence_, nullptr); }
 
-FrameSlot::FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config)
+namespace {
+
+std::unique_ptr<Executor> makeExecutor(Context& ctx, const Model& model, int input_size, Precision precision,
+                                       const Executor* ops_from) {
+  if (ops_from) return std::make_unique<Executor>(ctx, model, *ops_from);
+  return std::make_unique<Executor>(ctx, model, input_size, precision);
+}
+
+}  // namespace
+
+FrameSlot::FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config,
+                     const Executor* ops_from)
     : ctx_(ctx),
       model_(model),
       config_(config),
       preprocess_(ctx, config.precision, config.normalisation),
       decode_(ctx, config.precision, config.output_stride),
-      executor_(std::make_unique<Executor>(ctx, model, input_size, config.precision)),
+      executor_(makeExecutor(ctx, model, input_size, config.precision, ops_from)),
       readback_(ctx.allocator().createBuffer(DecodeOp::outputBytes(), MemoryUsage::Readback)),
       frame_in_(ctx, preprocess_),
       network_(ctx),
@@ -193,7 +204,7 @@ void FrameSlot::forgetFrameSource(uint64_t handle) {
   frame_in_.forget(handle);
 }
 
-void FrameSlot::setInputSize(int input_size) {
+void FrameSlot::setInputSize(int input_size, const Executor* ops_from) {
   waitUntilFinished();
   if (ticket_ && !kept_) {
     kept_ = readPose();
@@ -202,7 +213,8 @@ void FrameSlot::setInputSize(int input_size) {
   submitted_ = false;
   frame_in_.clear();
   frame_out_size_.reset();
-  executor_ = std::make_unique<Executor>(ctx_, model_, input_size, config_.precision);
+  executor_.reset();  // frees its arena (and its ops, unless shared) before the successor allocates
+  executor_ = makeExecutor(ctx_, model_, input_size, config_.precision, ops_from);
   createTimestamps();
   recordNetwork();
 }

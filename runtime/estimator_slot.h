@@ -56,7 +56,10 @@ class Fence {
 
 class FrameSlot {
  public:
-  FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config);
+  // `ops_from`: another slot's executor at `input_size` whose weights and
+  // pipelines this slot shares; null builds them.
+  FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config,
+            const Executor* ops_from = nullptr);
   ~FrameSlot();
   FrameSlot(const FrameSlot&) = delete;
   FrameSlot& operator=(const FrameSlot&) = delete;
@@ -77,7 +80,10 @@ class FrameSlot {
   const std::optional<GpuTiming>& lastTiming() const { return last_timing_; }
   // A new Executor for another input size. The GPU must be done with the slot
   // (any pose still to collect is read out first and kept).
-  void setInputSize(int input_size);
+  void setInputSize(int input_size, const Executor* ops_from = nullptr);
+  const Executor& executor() const { return *executor_; }
+  uint64_t stagingBytes() const { return staging_ ? staging_.size() : 0; }
+  uint64_t readbackBytes() const { return readback_.size(); }
   // Drops the recordings (and image views) that read this buffer or image;
   // waits for the GPU to finish this slot's frame first.
   void forgetFrameSource(uint64_t handle);

@@ -18,8 +18,10 @@
 
 namespace vkpose {
 
-using NodeOp = std::variant<std::unique_ptr<Conv2dOp>, std::unique_ptr<PointwiseOp>, std::unique_ptr<DepthwiseOp>,
-                            std::unique_ptr<PoolOp>, std::unique_ptr<AddOp>>;
+// Shared: executors of the same model, size and precision (the Estimator's
+// frame slots) share one copy of the weights and pipelines.
+using NodeOp = std::variant<std::shared_ptr<Conv2dOp>, std::shared_ptr<PointwiseOp>, std::shared_ptr<DepthwiseOp>,
+                            std::shared_ptr<PoolOp>, std::shared_ptr<AddOp>>;
 
 struct Executor::Step {
   std::string name;  // escaped node name, for barrier reasons
@@ -67,19 +69,19 @@ NodeOp makeOp(Context& ctx, const ModelNode& node, const ConvParams& window, Pre
   switch (node.kind) {
     case NodeKind::Conv2d:
       if (isPointwise(window))
-        return std::make_unique<PointwiseOp>(ctx, PointwiseParams{node.in_channels, node.out_channels}, node.weights,
+        return std::make_shared<PointwiseOp>(ctx, PointwiseParams{node.in_channels, node.out_channels}, node.weights,
                                              node.bias, precision, node.epilogue);
-      return std::make_unique<Conv2dOp>(ctx, Conv2dParams{window, node.in_channels, node.out_channels, 1},
+      return std::make_shared<Conv2dOp>(ctx, Conv2dParams{window, node.in_channels, node.out_channels, 1},
                                         node.weights, node.bias, precision, node.epilogue);
     case NodeKind::DepthwiseConv2d:
-      return std::make_unique<DepthwiseOp>(ctx, DepthwiseParams{node.out_channels, 1, window}, node.weights,
+      return std::make_shared<DepthwiseOp>(ctx, DepthwiseParams{node.out_channels, 1, window}, node.weights,
                                            node.bias, precision, node.epilogue);
     case NodeKind::MaxPool:
-      return std::make_unique<PoolOp>(ctx, PoolParams{PoolMode::Max, window, false}, precision);
+      return std::make_shared<PoolOp>(ctx, PoolParams{PoolMode::Max, window, false}, precision);
     case NodeKind::AveragePool:
-      return std::make_unique<PoolOp>(ctx, PoolParams{PoolMode::Average, window, node.count_include_pad}, precision);
+      return std::make_shared<PoolOp>(ctx, PoolParams{PoolMode::Average, window, node.count_include_pad}, precision);
     case NodeKind::Add:
-      return std::make_unique<AddOp>(ctx, precision, node.epilogue);
+      return std::make_shared<AddOp>(ctx, precision, node.epilogue);
   }
   throw Error("unknown node kind");
 }
@@ -105,17 +107,7 @@ Executor::Executor(Context& ctx, const Model& model, int input_size, Precision p
       descriptors_(ctx) {
   validateModel(model, "model");
   requirePrecision(ctx, precision);
-  ShapePlan shapes = planShapes(model, input_size, input_size);
-  plan_ = planMemory(lifetimes(model, shapes, precision), bindingAlignment(ctx));
-  arena_ = ctx.allocator().createBuffer(plan_.arena_bytes, MemoryUsage::DeviceLocal);
-  for (size_t t = 0; t < model.tensors.size(); ++t) {
-    tensor_names_.push_back(escapeText(model.tensors[t].name));
-    if (tensorBytes(shapes.tensors[t], precision) > ctx.caps().max_storage_buffer_range)
-      throw Error("Executor: tensor '" + tensor_names_.back() + "' (" + shapes.tensors[t].str() + ") at input size " +
-                  std::to_string(input_size) + " exceeds the device's storage buffer range of " +
-                  std::to_string(ctx.caps().max_storage_buffer_range) + " bytes");
-    tensors_.emplace_back(shapes.tensors[t], precision, arena_, plan_.offsets[t]);
-  }
+  ShapePlan shapes = planTensors(ctx, model);
   for (size_t i = 0; i < model.nodes.size(); ++i) {
     const ModelNode& node = model.nodes[i];
     try {
@@ -125,6 +117,34 @@ Executor::Executor(Context& ctx, const Model& model, int input_size, Precision p
       throw Error("Executor: " + describeNode(model, i) + ": " + e.what());
     }
   }
+}
+
+Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
+    : input_size_(ops_from.input_size_),
+      precision_(ops_from.precision_),
+      input_tensor_(model.input),
+      outputs_(model.outputs),
+      steps_(ops_from.steps_),
+      descriptors_(ctx) {
+  if (model.nodes.size() != steps_.size())
+    throw Error("Executor: cannot share the ops of a " + std::to_string(steps_.size()) + "-node graph with a " +
+                std::to_string(model.nodes.size()) + "-node model");
+  planTensors(ctx, model);
+}
+
+ShapePlan Executor::planTensors(Context& ctx, const Model& model) {
+  ShapePlan shapes = planShapes(model, input_size_, input_size_);
+  plan_ = planMemory(lifetimes(model, shapes, precision_), bindingAlignment(ctx));
+  arena_ = ctx.allocator().createBuffer(plan_.arena_bytes, MemoryUsage::DeviceLocal);
+  for (size_t t = 0; t < model.tensors.size(); ++t) {
+    tensor_names_.push_back(escapeText(model.tensors[t].name));
+    if (tensorBytes(shapes.tensors[t], precision_) > ctx.caps().max_storage_buffer_range)
+      throw Error("Executor: tensor '" + tensor_names_.back() + "' (" + shapes.tensors[t].str() + ") at input size " +
+                  std::to_string(input_size_) + " exceeds the device's storage buffer range of " +
+                  std::to_string(ctx.caps().max_storage_buffer_range) + " bytes");
+    tensors_.emplace_back(shapes.tensors[t], precision_, arena_, plan_.offsets[t]);
+  }
+  return shapes;
 }
 
 Executor::~Executor() = default;

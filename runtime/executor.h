@@ -28,6 +28,7 @@
 #include "engine/pipeline.h"
 #include "runtime/memory_plan.h"
 #include "runtime/model/model.h"
+#include "runtime/model/shapes.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {
@@ -39,6 +40,10 @@ class Executor {
   // Throws ModelError for an input size the model can't take (naming the
   // nearest valid ones) and vkpose::Error naming the node an op refuses.
   Executor(Context& ctx, const Model& model, int input_size, Precision precision);
+  // Another executor of the same model, input size and precision that shares
+  // `ops_from`'s weights and pipelines (which must outlive neither: they are
+  // reference counted) but has its own activation arena and descriptors.
+  Executor(Context& ctx, const Model& model, const Executor& ops_from);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
@@ -65,6 +70,7 @@ class Executor {
 
  private:
   struct Step;
+  ShapePlan planTensors(Context& ctx, const Model& model);
 
   int input_size_;
   Precision precision_;
