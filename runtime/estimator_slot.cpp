@@ -27,7 +27,9 @@ namespace {
 std::unique_ptr<Executor> makeExecutor(Context& ctx, const Model& model, int input_size, Precision precision,
                                        const Executor* ops_from) {
   if (ops_from) return std::make_unique<Executor>(ctx, model, *ops_from);
-  return std::make_unique<Executor>(ctx, model, input_size, precision);
+  // Single-pose decoding reads only these; the displacement heads are skipped.
+  return std::make_unique<Executor>(ctx, model, input_size, precision,
+                                    std::vector<OutputRole>{OutputRole::Heatmap, OutputRole::Offsets});
 }
 
 }  // namespace

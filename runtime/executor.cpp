@@ -97,19 +97,45 @@ void recordOp(AddOp& op, CommandRecorder& rec, DescriptorArena& arena, const std
   op.record(rec, arena, tensors[size_t(inputs[0])], tensors[size_t(inputs[1])], tensors[size_t(output)]);
 }
 
+// The model outputs with the asked-for roles (all when none are asked for).
+std::vector<ModelOutput> selectOutputs(const Model& model, const std::vector<OutputRole>& roles) {
+  if (roles.empty()) return model.outputs;
+  std::vector<ModelOutput> selected;
+  for (const ModelOutput& o : model.outputs)
+    if (std::find(roles.begin(), roles.end(), o.role) != roles.end()) selected.push_back(o);
+  return selected;
+}
+
+// Nodes whose output reaches one of `outputs`, walking the graph backwards
+// (nodes are in topological order).
+std::vector<bool> liveNodes(const Model& model, const std::vector<ModelOutput>& outputs) {
+  std::vector<bool> needed(model.tensors.size(), false), live(model.nodes.size(), false);
+  for (const ModelOutput& o : outputs) needed[size_t(o.tensor)] = true;
+  for (size_t i = model.nodes.size(); i-- > 0;) {
+    const ModelNode& node = model.nodes[i];
+    if (!needed[size_t(node.output)]) continue;
+    live[i] = true;
+    for (int t : node.inputs) needed[size_t(t)] = true;
+  }
+  return live;
+}
+
 }  // namespace
 
-Executor::Executor(Context& ctx, const Model& model, int input_size, Precision precision)
+Executor::Executor(Context& ctx, const Model& model, int input_size, Precision precision,
+                   const std::vector<OutputRole>& outputs)
     : input_size_(input_size),
       precision_(precision),
       input_tensor_(model.input),
-      outputs_(model.outputs),
+      outputs_(selectOutputs(model, outputs)),
       descriptors_(ctx) {
   validateModel(model, "model");
   requirePrecision(ctx, precision);
   ShapePlan shapes = planTensors(ctx, model);
+  std::vector<bool> live = liveNodes(model, outputs_);
   for (size_t i = 0; i < model.nodes.size(); ++i) {
     const ModelNode& node = model.nodes[i];
+    if (!live[i]) continue;
     try {
       steps_.push_back(
           {escapeText(node.name), node.inputs, node.output, makeOp(ctx, node, shapes.windows[i], precision)});
@@ -123,13 +149,12 @@ Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
     : input_size_(ops_from.input_size_),
       precision_(ops_from.precision_),
       input_tensor_(model.input),
-      outputs_(model.outputs),
+      outputs_(ops_from.outputs_),
       steps_(ops_from.steps_),
       descriptors_(ctx) {
-  if (model.nodes.size() != steps_.size())
-    throw Error("Executor: cannot share the ops of a " + std::to_string(steps_.size()) + "-node graph with a " +
-                std::to_string(model.nodes.size()) + "-node model");
   planTensors(ctx, model);
+  if (tensors_.size() != ops_from.tensors_.size())
+    throw Error("Executor: cannot share the ops of another model's executor");
 }
 
 ShapePlan Executor::planTensors(Context& ctx, const Model& model) {
@@ -156,7 +181,7 @@ const TensorView& Executor::input() const { return tensors_[size_t(input_tensor_
 const TensorView& Executor::output(OutputRole role) const {
   for (const ModelOutput& o : outputs_)
     if (o.role == role) return tensors_[size_t(o.tensor)];
-  throw Error(std::string("Executor: the model has no ") + outputRoleName(role) + " output");
+  throw Error(std::string("Executor: the model has no ") + outputRoleName(role) + " output, or it was not asked for");
 }
 
 std::vector<std::string> Executor::nodeNames() const {

@@ -39,7 +39,11 @@ class Executor {
  public:
   // Throws ModelError for an input size the model can't take (naming the
   // nearest valid ones) and vkpose::Error naming the node an op refuses.
-  Executor(Context& ctx, const Model& model, int input_size, Precision precision);
+  // `outputs`: the roles the caller reads; nodes that feed none of them are
+  // not built or run (the Estimator needs only heatmap and offsets, not the
+  // multi-pose displacement heads). Empty means every model output.
+  Executor(Context& ctx, const Model& model, int input_size, Precision precision,
+           const std::vector<OutputRole>& outputs = {});
   // Another executor of the same model, input size and precision that shares
   // `ops_from`'s weights and pipelines (which must outlive neither: they are
   // reference counted) but has its own activation arena and descriptors.
@@ -61,7 +65,7 @@ class Executor {
   Precision precision() const { return precision_; }
   // The normalised RGB image, 3 x inputSize x inputSize in C4HW4.
   const TensorView& input() const;
-  // Throws when the model has no output with this role.
+  // Throws when the model has no output with this role, or it was not asked for.
   const TensorView& output(OutputRole role) const;
 
   uint64_t activationBytes() const { return plan_.arena_bytes; }        // the arena: the planned peak

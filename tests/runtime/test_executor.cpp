@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,35 @@ TEST_F(ExecutorPlan, OneDispatchPerNodeAndBarriersOnlyBetweenDependentOnes) {
   EXPECT_EQ(reasons.front(), "'dw1' reads 'conv0' written by 'conv0'");
   EXPECT_EQ(reasons.back(), "'heatmap' reads 'conv3' written by 'conv3'");
   EXPECT_LT(executor.activationBytes(), executor.naiveActivationBytes());
+}
+
+int outputTensor(const Model& model, OutputRole role) {
+  for (const ModelOutput& o : model.outputs)
+    if (o.role == role) return o.tensor;
+  throw std::runtime_error("no such output");
+}
+
+// Asked only for heatmap and offsets, the executor skips the displacement
+// heads (no op, no dispatch) and still matches the reference on what it
+// computes, sharing its ops with a second executor.
+TEST_F(ExecutorPlan, SkipsNodesThatFeedNoRequestedOutput) {
+  const Model model = smallModel();
+  Executor executor(ctx(), model, 33, Precision::FP32, {OutputRole::Heatmap, OutputRole::Offsets});
+  EXPECT_EQ(executor.dispatchCount(), model.nodes.size() - 2);
+  expectError([&] { executor.output(OutputRole::DisplacementFwd); }, "no displacement_fwd output, or it was not asked for");
+  Executor sharing(ctx(), model, executor);
+  EXPECT_EQ(sharing.dispatchCount(), executor.dispatchCount());
+  std::vector<float> input = randomFloats(size_t(3 * 33 * 33), kDefaultSeed + 9);
+  std::vector<ref::Tensor> expected = runModelReference(model, {3, 33, 33, toDoubles(input)});
+  for (Executor* run : {&executor, &sharing}) {
+    runPoisoned(ctx(), *run, input);
+    for (OutputRole role : {OutputRole::Heatmap, OutputRole::Offsets}) {
+      SCOPED_TRACE(outputRoleName(role));
+      const TensorView& view = run->output(role);
+      const ref::Tensor& want = expected[size_t(outputTensor(model, role))];
+      EXPECT_TRUE(nearlyEqual(unpackC4HW4(downloadPackedView(ctx(), view), view.shape), want.data, 1e-4, 0));
+    }
+  }
 }
 
 TEST_F(ExecutorPlan, ViewsAreAlignedForBinding) {
