@@ -1,5 +1,9 @@
 #include "runtime/ops/pointwise.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
 #include <string>
 
 #include "engine/context.h"
@@ -78,8 +82,24 @@ PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activat
 
 }  // namespace
 
+namespace {
+
+// VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup overrides the choice
+// below on GPUs, for tuning runs (bench/, docs/performance.md). Malformed
+// values are ignored.
+std::optional<PointwiseTiling> tilingFromEnvironment() {
+  const char* env = std::getenv("VKPOSE_POINTWISE_TILING");
+  if (!env) return std::nullopt;
+  unsigned pixels = 0, block = 0, workgroup = 0;
+  if (std::sscanf(env, "%u,%u,%u", &pixels, &block, &workgroup) != 3) return std::nullopt;
+  if (pixels < 1 || pixels > 16 || block < 1 || block > 16 || workgroup < 1 || workgroup > 1024) return std::nullopt;
+  return PointwiseTiling{pixels, block, workgroup, 1};
+}
+
+}  // namespace
+
 PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision) {
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return {};
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return tilingFromEnvironment().value_or(PointwiseTiling{});
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s.
