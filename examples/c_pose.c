@@ -1,13 +1,14 @@
 /* A minimal C program using vkpose: one image in, 17 keypoints printed.
  *   vkpose-c-example MODEL.vkpose IMAGE
- * Built and run by the test suite (ctest: c_example_runs). */
+ * Built and run by the test suite (ctest: c_example_runs, and against the
+ * installed package: install_package_*). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
-#include "runtime/capi/vkpose.h"
+#include <vkpose/vkpose.h>
 
 int main(int argc, char** argv) {
   if (argc != 3) {
