@@ -134,6 +134,16 @@ struct GpuTiming {
   std::vector<TimedSpan> layers;  // PerLayer: one per network node, in order
 };
 
+// Device memory an Estimator holds (Estimator::memory()), in bytes.
+struct EstimatorMemory {
+  uint64_t activations = 0;    // the activation arenas, one per frame slot
+  uint64_t staging = 0;        // host-visible frame staging, one per slot (grown to the largest host frame)
+  uint64_t readback = 0;       // host-visible pose buffers, one per slot
+  uint64_t weights = 0;        // the rest: weights and biases (shared by the slots), decode scratch, alignment
+  uint64_t total = 0;          // every byte the Estimator's allocator has handed out
+  uint64_t device_memory = 0;  // VkDeviceMemory allocated for them (whole blocks)
+};
+
 inline constexpr int kEstimatorMinInputSize = 129;
 inline constexpr int kEstimatorMaxInputSize = 1025;
 inline constexpr int kMaxFramesInFlight = 8;
@@ -215,6 +225,8 @@ class Estimator {
   // GPU time of the frame collected last (poll or wait), where gpu_timing is
   // on and the queue supports timestamps; nullopt otherwise.
   std::optional<GpuTiming> lastGpuTiming() const;
+  // Device memory held now: weights, activations, staging and readback.
+  EstimatorMemory memory() const;
   const Model& model() const;
   Context& context();
 
