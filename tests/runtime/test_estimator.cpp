@@ -238,6 +238,24 @@ TEST(Estimator, ReportsGpuTimePerStageAndLayer) {
   expectNoValidationMessages(estimator);
 }
 
+// Frame slots share one copy of the weights; each has its own activations,
+// staging and readback.
+TEST(Estimator, SlotsShareTheWeights) {
+  Estimator one(optionsFor(257, Precision::FP32, 1)), three(optionsFor(257, Precision::FP32, 3));
+  Frame frame = rgbFrame(photo("messi5.jpg"));
+  one.estimate(frame);
+  three.estimate(frame);
+  EstimatorMemory m1 = one.memory(), m3 = three.memory();
+  EXPECT_EQ(m3.activations, 3 * m1.activations);
+  EXPECT_EQ(m3.readback, 3 * m1.readback);
+  EXPECT_GT(m1.weights, 4u << 20) << "MobileNetV1 0.75 has about 1.2 M fp32 weights";
+  // Per-slot decode scratch is counted with the weights; a second copy of
+  // the weights per slot would add 2 * m1.weights.
+  EXPECT_LT(m3.weights, m1.weights + m1.weights / 8);
+  EXPECT_EQ(m3.total, m3.activations + m3.staging + m3.readback + m3.weights);
+  expectNoValidationMessages(three);
+}
+
 TEST(ChooseInputSize, LargestValidSizeNotAboveTheLongerSide) {
   EXPECT_EQ(chooseInputSize(640, 480, 16, 1025), 625);   // 129 + 31 * 16
   EXPECT_EQ(chooseInputSize(480, 640, 16, 1025), 625);   // either side
