@@ -5,15 +5,13 @@
 #include <stdexcept>
 
 #include "runtime/estimator.h"
+#include "tools/cli_args.h"
 
 namespace vkpose::bench {
 
 namespace {
 
-const std::string& valueAfter(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
-  return args[++i];
-}
+using cli_args::valueAfter;
 
 int parseInt(const std::string& flag, const std::string& text) {
   int value = 0;

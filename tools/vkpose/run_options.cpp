@@ -1,25 +1,15 @@
 #include "tools/vkpose/run_options.h"
 
-#include <charconv>
 #include <stdexcept>
+
+#include "tools/cli_args.h"
 
 namespace vkpose::cli {
 
 namespace {
 
-const std::string& valueAfter(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
-  return args[++i];
-}
-
-template <class T>
-T parseNumber(const std::string& flag, const std::string& text) {
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size())
-    throw std::invalid_argument(flag + " expects a number, got '" + text + "'");
-  return value;
-}
+using cli_args::parseNumber;
+using cli_args::valueAfter;
 
 }  // namespace
 
