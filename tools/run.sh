@@ -3,7 +3,8 @@
 # vkpose, converts the committed PoseNet ONNX to .vkpose, estimates the pose
 # in a sample photo on the GPU (lavapipe where there is no GPU), and writes
 # the keypoints as COCO JSON and the photo with the skeleton drawn as PNG.
-# (The interactive viewer arrives with issue 5.)
+# With a display (and not under CI or VKPOSE_NO_VIEWER=1) it then opens the
+# viewer on the same photo; close it or press Esc to finish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,7 @@ name=$(basename "${image%.*}")
 ./build/release/tools/vkpose/vkpose run --model build/models/posenet.vkpose --image "$image" \
   --json "$out/$name.json" --draw "$out/$name.png"
 echo "wrote $out/$name.json and $out/$name.png"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CI:-}" != "true" ] && [ "${VKPOSE_NO_VIEWER:-0}" != "1" ]; then
+  echo "opening the viewer (Esc quits; h shows the keys)"
+  ./build/release/viewer/vkpose-view --model build/models/posenet.vkpose "$image"
+fi
