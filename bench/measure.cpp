@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engine/error.h"
+#include "engine/transfer.h"
 #include "runtime/model/shapes.h"
 #include "runtime/ops/decode.h"
 
@@ -73,6 +74,7 @@ SizeResult Measurer::measure(int size, const std::string& label) {
   timed_->setInputSize(size);
   progress_.end();
   measureLatency(result, label);
+  measureGpuFrameLatency(result, label);
   measureThroughput(result, label);
   EstimatorMemory m = timed_->memory();
   result.memory = {m.weights, m.activations, m.staging, m.readback, m.total, m.device_memory, settings_.in_flight};
@@ -110,6 +112,40 @@ void Measurer::measureLatency(SizeResult& result, const std::string& label) {
   result.pose_score = pose.score;
   result.confident_keypoints = confidentKeypoints(pose);
   if (!total.empty()) result.gpu = GpuTimes{summarise(total), median(pre), median(net), median(dec)};
+}
+
+GpuFrame Measurer::gpuFrame() {
+  FrameLayout layout = FrameLayout::packed(frame_.width, frame_.height, PixelFormat::RGBA8);
+  if (!gpu_frame_) {
+    Context& ctx = timed_->context();
+    gpu_frame_ = ctx.allocator().createBuffer(layout.requiredBytes(), MemoryUsage::DeviceLocal);
+    uploadToBuffer(ctx, gpu_frame_, frame_.rgba.data(), frame_.rgba.size());
+  }
+  return GpuFrame::fromBuffer(gpu_frame_.handle(), 0, gpu_frame_.size(), layout);
+}
+
+// The embedding path: the same frame already in device-local memory, read in
+// place, so the difference from measureLatency is the host's staging copy.
+void Measurer::measureGpuFrameLatency(SizeResult& result, const std::string& label) {
+  GpuFrame f = gpuFrame();
+  for (int i = 0; i < settings_.warmup; ++i) timed_->estimate(f);
+  progress_.begin(label + ": latency with the frame on the GPU", settings_.iterations);
+  std::vector<double> latency, total, pre, net, dec;
+  for (int i = 0; i < settings_.iterations; ++i) {
+    Clock::time_point start = Clock::now();
+    timed_->estimate(f);
+    latency.push_back(msSince(start));
+    if (std::optional<GpuTiming> t = timed_->lastGpuTiming()) {
+      total.push_back(t->total_ms);
+      pre.push_back(t->preprocess_ms);
+      net.push_back(t->network_ms);
+      dec.push_back(t->decode_ms);
+    }
+    progress_.tick(i + 1);
+  }
+  progress_.end();
+  result.latency_gpu_frame = summarise(latency);
+  if (!total.empty()) result.gpu_gpu_frame = GpuTimes{summarise(total), median(pre), median(net), median(dec)};
 }
 
 // N frames in flight: submit while a slot is free, else collect the oldest.

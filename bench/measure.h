@@ -12,6 +12,7 @@
 #include "bench/frame_source.h"
 #include "bench/progress.h"
 #include "bench/results.h"
+#include "engine/memory.h"
 #include "runtime/estimator.h"
 
 namespace vkpose::bench {
@@ -41,6 +42,8 @@ class Measurer {
 
  private:
   void measureLatency(SizeResult& result, const std::string& label);
+  void measureGpuFrameLatency(SizeResult& result, const std::string& label);
+  GpuFrame gpuFrame();
   void measureThroughput(SizeResult& result, const std::string& label);
   void measurePerLayer(SizeResult& result, const std::string& label);
   Frame frame() const;
@@ -50,6 +53,7 @@ class Measurer {
   Progress& progress_;
   std::unique_ptr<Estimator> timed_;      // Total timing, settings_.in_flight slots
   std::unique_ptr<Estimator> per_layer_;  // PerLayer timing, one slot; made at first use
+  Buffer gpu_frame_;                      // the frame in device-local memory; made at first use
 };
 
 // Checks a size as the Estimator does (range, then the model's stride),

@@ -52,6 +52,8 @@ json sizeResult(const SizeResult& s) {
             {"readback_bytes_per_frame", s.readback_bytes_per_frame},
             {"pose_score", s.pose_score},
             {"confident_keypoints", s.confident_keypoints}};
+  j["gpu_frame"] = {{"latency_ms", summary(s.latency_gpu_frame)},
+                    {"gpu_ms", s.gpu_gpu_frame ? summary(s.gpu_gpu_frame->total) : json(nullptr)}};
   j["gpu_ms"] = s.gpu ? json{{"total", summary(s.gpu->total)},
                              {"preprocess", s.gpu->preprocess_ms},
                              {"network", s.gpu->network_ms},

@@ -74,6 +74,22 @@ void printTimes(const BenchResults& r, std::FILE* out) {
   std::fprintf(out, "(score: pose score of the last frame / keypoints scoring >= 0.5)\n");
 }
 
+// The embedding path (GpuFrame): what the host's staging copy costs.
+void printGpuFrame(const BenchResults& r, std::FILE* out) {
+  std::fprintf(out,
+               "\nThe same frame already on the GPU (GpuFrame over a device-local buffer, as a host engine's texture):\n"
+               "no copy into staging. latency - GPU is the host's own overhead (submit, fence wait, readback).\n");
+  std::fprintf(out, "%5s %9s %9s %9s %14s %16s\n", "size", "GPU", "latency", "lat p99", "latency - GPU",
+               "host-frame extra");
+  for (const SizeResult& s : r.sizes) {
+    double gpu = s.gpu_gpu_frame ? s.gpu_gpu_frame->total.median : kNone;
+    double over = s.gpu_gpu_frame ? s.latency_gpu_frame.median - gpu : kNone;
+    std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), s.latency_gpu_frame.median,
+                 s.latency_gpu_frame.p99, ms(over, 14).c_str(),
+                 ms(s.latency.median - s.latency_gpu_frame.median, 16).c_str());
+  }
+}
+
 void printMemory(const BenchResults& r, std::FILE* out) {
   std::fprintf(out,
                "\nDevice memory, MiB (%d frame slots: activations, staging and readback are per slot; weights are\n"
@@ -170,6 +186,7 @@ void printOnnxruntime(const BenchResults& r, std::FILE* out) {
 void printTable(const BenchResults& results, std::FILE* out) {
   printHeader(results, out);
   printTimes(results, out);
+  printGpuFrame(results, out);
   printMemory(results, out);
   printLayers(results, out);
   printColdStart(results, out);

@@ -46,6 +46,10 @@ struct SizeResult {
   std::optional<GpuTimes> gpu;             // nullopt: no timestamps on this queue
   std::optional<PerLayerTimes> per_layer;  // nullopt: skipped or no timestamps
   Summary latency;                         // host: estimate() from handing over the frame to the pose in host memory
+  // The same with the frame already on the GPU (GpuFrame, a device-local
+  // buffer, as a host engine's texture would be): no copy into staging.
+  Summary latency_gpu_frame;
+  std::optional<GpuTimes> gpu_gpu_frame;
   double throughput_fps = 0;               // frames_in_flight frames kept in flight
   int throughput_frames = 0;
   double throughput_seconds = 0;
