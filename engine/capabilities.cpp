@@ -174,10 +174,13 @@ std::string Capabilities::apiVersionText() const {
 }
 
 std::string Capabilities::driverVersionText() const {
-  // NVIDIA packs 10.8.8.6 bits; everyone else (Mesa included) uses the Vulkan encoding.
-  if (vendor_id == 0x10DE)
+  // NVIDIA packs 10.8.8.6 bits and writes the third part with two digits
+  // (580.159.04); everyone else (Mesa included) uses the Vulkan encoding.
+  if (vendor_id == 0x10DE) {
+    unsigned patch = (driver_version >> 6) & 0xFF;
     return std::to_string(driver_version >> 22) + "." + std::to_string((driver_version >> 14) & 0xFF) + "." +
-           std::to_string((driver_version >> 6) & 0xFF);
+           (patch < 10 ? "0" : "") + std::to_string(patch);
+  }
   return std::to_string(VK_API_VERSION_MAJOR(driver_version)) + "." +
          std::to_string(VK_API_VERSION_MINOR(driver_version)) + "." +
          std::to_string(VK_API_VERSION_PATCH(driver_version));

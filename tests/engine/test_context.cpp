@@ -44,3 +44,23 @@ TEST(Context, CreateUseDestroyIsValidationClean) {
 
 }  // namespace
 }  // namespace vkpose::test
+
+namespace vkpose {
+namespace {
+
+// Versions as each vendor's tools print them.
+TEST(Capabilities, DriverVersionTextFollowsTheVendor) {
+  Capabilities nvidia;
+  nvidia.vendor_id = 0x10DE;
+  nvidia.driver_version = (580u << 22) | (159u << 14) | (4u << 6);
+  EXPECT_EQ(nvidia.driverVersionText(), "580.159.04");
+  nvidia.driver_version = (550u << 22) | (54u << 14) | (15u << 6);
+  EXPECT_EQ(nvidia.driverVersionText(), "550.54.15");
+  Capabilities mesa;
+  mesa.vendor_id = 0x10005;
+  mesa.driver_version = VK_MAKE_API_VERSION(0, 22, 3, 6);
+  EXPECT_EQ(mesa.driverVersionText(), "22.3.6");
+}
+
+}  // namespace
+}  // namespace vkpose
