@@ -1,6 +1,7 @@
 # vkpose-view (issue 5): headless over a committed clip, a real window under
 # Xvfb checked against `vkpose run`, a resize and a source change with the
-# validation layer on, and bad input. Every viewer run has VKPOSE_VALIDATION=1:
+# validation layer on, minimise and restore under a window manager, and bad
+# input. Every viewer run has VKPOSE_VALIDATION=1:
 # any validation message makes the viewer exit with status 3 (and prints
 # "[vulkan ...]"), which fails the test. Needs the converted model from
 # tests/real_model.cmake (fixture onnx_vkpose).
@@ -12,6 +13,8 @@ set(viewer $<TARGET_FILE:vkpose-view> --model ${view_model})
 # A real X server per test; one at a time, since xvfb-run -a picks a free
 # display number racily.
 set(xvfb xvfb-run -a -s "-screen 0 1280x1024x24")
+# Xvfb managed by openbox: only a window manager minimises a window.
+set(xvfb_wm sh ${PROJECT_SOURCE_DIR}/viewer/tests/run_with_wm.sh)
 set(view_fail "unexpected exit status;Segmentation|Aborted|AddressSanitizer|LeakSanitizer;\\[vulkan (error|warning)\\]")
 # (vkpose_cli_test takes one fixture; tests that need two set FIXTURES_REQUIRED after it.)
 
@@ -21,8 +24,9 @@ target_link_libraries(test_viewer_core PRIVATE vkpose_view_core vkpose_view_medi
 target_compile_definitions(test_viewer_core PRIVATE VKPOSE_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
 gtest_discover_tests(test_viewer_core DISCOVERY_TIMEOUT 60)
 
-# Output folders start empty, so stale frames never count.
-add_test(NAME viewer_clean_outputs COMMAND ${CMAKE_COMMAND} -E rm -rf ${view})
+# Output folders start empty, so stale frames never count. The top folder is
+# made again for `vkpose run --json`, which does not create folders.
+add_test(NAME viewer_clean_outputs COMMAND sh -c "rm -rf '${view}' && mkdir -p '${view}'")
 set_tests_properties(viewer_clean_outputs PROPERTIES FIXTURES_SETUP viewer_clean)
 # Damaged videos, made at test time: the clip cut short (its index, the moov
 # atom, is at the end), text named .mp4, and a pixel format libswscale cannot
@@ -55,6 +59,7 @@ set_tests_properties(viewer_headless_vtest_checked PROPERTIES SKIP_RETURN_CODE 7
 # after 3 frames, checked against `vkpose run --json` on the same photo.
 vkpose_cli_test(viewer_cli_reference REQUIRES onnx_vkpose SETUP viewer_reference EXIT 0 EXPECT "pose score"
   COMMAND $<TARGET_FILE:vkpose> run --model ${view_model} --image ${view_images}/pose.jpg --json ${view}/pose_cli.json)
+set_tests_properties(viewer_cli_reference PROPERTIES FIXTURES_REQUIRED "onnx_vkpose;viewer_clean")
 vkpose_cli_test(viewer_window_photo SETUP viewer_window_shot EXIT 0
   EXPECT "saved .*screenshot_000003.png \\(800x700\\)"
   COMMAND ${xvfb} ${viewer} --out ${view}/window --size 800x700 --frames 5 --script 3:s ${view_images}/pose.jpg)
@@ -64,6 +69,21 @@ vkpose_cli_test(viewer_window_matches_cli EXPECT "^PASS"
   COMMAND $<TARGET_FILE:vkpose_view_check_screenshot> ${view}/window/screenshot_000003.png ${view_images}/pose.jpg
           ${view}/pose_cli.json 0.3 140)
 set_tests_properties(viewer_window_matches_cli PROPERTIES FIXTURES_REQUIRED "viewer_window_shot;viewer_reference")
+
+# Minimise and restore: the photo as above, minimised after frame 2 and
+# restored 1.5 s later (frames stop meanwhile; only a delay restores it), the
+# screenshot at frame 4 checked like the one above. The log shows the loop
+# saw both states, in order, and slept while minimised (at most 99 wake-ups,
+# where spinning would make thousands).
+vkpose_cli_test(viewer_window_minimise_restore SETUP viewer_restored_shot EXIT 0
+  EXPECT "minimised after 2 frames.*restored after [0-9.]+ s \\([0-9]?[0-9] wake-ups while minimised\\); drawing at 800x700.*saved .*screenshot_000004.png \\(800x700\\).*frame limit reached after 6 frames"
+  COMMAND ${xvfb_wm} ${viewer} --out ${view}/restored --size 800x700 --frames 6
+          --script "2:iconify,2+1.5s:restore,4:s" ${view_images}/pose.jpg)
+set_tests_properties(viewer_window_minimise_restore PROPERTIES FIXTURES_REQUIRED "onnx_vkpose;viewer_clean" TIMEOUT 60)
+vkpose_cli_test(viewer_window_restored_matches_cli EXPECT "^PASS"
+  COMMAND $<TARGET_FILE:vkpose_view_check_screenshot> ${view}/restored/screenshot_000004.png ${view_images}/pose.jpg
+          ${view}/pose_cli.json 0.3 140)
+set_tests_properties(viewer_window_restored_matches_cli PROPERTIES FIXTURES_REQUIRED "viewer_restored_shot;viewer_reference")
 
 # Validation stays clean through resizes (smaller, then wider than tall), a
 # slideshow moving to pictures of other sizes, background mode and a new
@@ -122,10 +142,10 @@ set_tests_properties(viewer_failures_write_nothing PROPERTIES DEPENDS
   "viewer_missing_video;viewer_truncated_video;viewer_not_a_video;viewer_unsupported_pixel_format;viewer_empty_folder")
 
 foreach(t viewer_headless_video viewer_headless_vtest viewer_window_photo viewer_window_resize_and_source_change
-          viewer_window_closed_mid_video viewer_window_escape_quits viewer_missing_video viewer_missing_image
-          viewer_truncated_video viewer_not_a_video viewer_unsupported_pixel_format viewer_empty_folder
+          viewer_window_minimise_restore viewer_window_closed_mid_video viewer_window_escape_quits
+          viewer_missing_video viewer_missing_image viewer_truncated_video viewer_not_a_video viewer_unsupported_pixel_format viewer_empty_folder
           viewer_corrupt_image viewer_no_webcam viewer_no_display viewer_no_model)
   set_tests_properties(${t} PROPERTIES ENVIRONMENT "${VKPOSE_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${view_fail}")
 endforeach()
 set_tests_properties(viewer_window_photo viewer_window_resize_and_source_change viewer_window_closed_mid_video
-                     viewer_window_escape_quits PROPERTIES RESOURCE_LOCK xvfb)
+                     viewer_window_escape_quits viewer_window_minimise_restore PROPERTIES RESOURCE_LOCK xvfb)

@@ -15,6 +15,9 @@ PACKAGES=(
   # Viewer and media
   libglfw3-dev libstb-dev libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev
   libavutil-dev xvfb xauth
+  # A window manager for Xvfb, only for the viewer's minimise test
+  # (viewer/tests/run_with_wm.sh): without one nothing minimises a window.
+  openbox
   # Tests
   libgtest-dev
 )

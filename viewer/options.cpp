@@ -21,9 +21,23 @@ void parseSize(const std::string& flag, const std::string& text, int& width, int
 }
 
 bool isScriptKey(const std::string& action) {
-  for (const char* key : {"s", "b", "h", "n", "+", "-", "[", "]", "space", "esc", "close"})
+  for (const char* key : {"s", "b", "h", "n", "+", "-", "[", "]", "space", "esc", "close", "iconify", "restore"})
     if (action == key) return true;
   return false;
+}
+
+// "FRAME" or "FRAME+SECONDSs".
+void parseWhen(const std::string& text, ScriptStep& step) {
+  size_t plus = text.find('+');
+  step.frame = parseNumber<int64_t>("--script", text.substr(0, plus));
+  if (step.frame < 0) throw std::invalid_argument("--script frame " + text + " is negative");
+  if (plus == std::string::npos) return;
+  std::string delay = text.substr(plus + 1);
+  if (delay.empty() || delay.back() != 's')
+    throw std::invalid_argument("--script delay '" + delay + "' is not SECONDS followed by s (e.g. 3+1.5s)");
+  step.delay_seconds = parseNumber<double>("--script", delay.substr(0, delay.size() - 1));
+  if (!(step.delay_seconds >= 0 && step.delay_seconds <= 3600))
+    throw std::invalid_argument("--script delay " + delay + " is outside 0..3600 s");
 }
 
 void checkRanges(const ViewerOptions& o) {
@@ -48,7 +62,7 @@ std::vector<ScriptStep> parseScript(const std::string& text) {
     size_t colon = item.find(':');
     if (colon == std::string::npos) throw std::invalid_argument("--script step '" + item + "' is not FRAME:ACTION");
     ScriptStep step;
-    step.frame = parseNumber<int64_t>("--script", item.substr(0, colon));
+    parseWhen(item.substr(0, colon), step);
     step.action = item.substr(colon + 1);
     if (step.action.rfind("resize=", 0) == 0) parseSize("--script resize", step.action.substr(7), step.width, step.height);
     else if (!isScriptKey(step.action)) throw std::invalid_argument("--script: unknown action '" + step.action + "'");
@@ -100,8 +114,9 @@ const char* viewerUsage() {
          "  --frames N           stop after N frames\n"
          "  --size WxH           initial window size (default: fits the first frame)\n"
          "  --slide-seconds S    slideshow: seconds per image (3)\n"
-         "  --script LIST        drive the window: FRAME:ACTION,... with ACTION a key\n"
-         "                       (s b h n + - [ ] space esc), close or resize=WxH\n"
+         "  --script LIST        drive the window: FRAME[+SECONDSs]:ACTION,... with ACTION a\n"
+         "                       key (s b h n + - [ ] space esc), close, iconify, restore\n"
+         "                       or resize=WxH\n"
          "keys: +/- input size, [/] minimum confidence, space pause, s screenshot,\n"
          "      b background mode, n next image, h help, Esc quit\n"
          "exit status: 0 done, 1 input or runtime error, 2 bad command line,\n"

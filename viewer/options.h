@@ -9,9 +9,14 @@ namespace vkpose::view {
 
 // A scripted action at a given displayed frame (--script): the keys a user
 // would press, plus window events, so tests and demos drive a real window.
+// "FRAME+SECONDSs:ACTION" runs SECONDS after frame FRAME was shown: while the
+// window is minimised no frames are shown, but time still passes.
 struct ScriptStep {
   int64_t frame = 0;
-  std::string action;  // a key ("s", "b", "h", "n", "+", "-", "[", "]", "space", "esc"), "close" or "resize=WxH"
+  double delay_seconds = 0;
+  // A key ("s", "b", "h", "n", "+", "-", "[", "]", "space", "esc"), "close",
+  // "iconify", "restore" or "resize=WxH".
+  std::string action;
   int width = 0, height = 0;  // resize only
 };
 

@@ -21,6 +21,8 @@ std::optional<Action> actionForName(const std::string& name) {
   if (name == "space") return Action::Pause;
   if (name == "esc") return Action::Quit;
   if (name == "close") return Action::Close;
+  if (name == "iconify") return Action::Iconify;
+  if (name == "restore") return Action::Restore;
   if (name.size() == 1) return actionForCharacter(static_cast<unsigned char>(name[0]));
   return std::nullopt;
 }

@@ -12,6 +12,7 @@
 #include "viewer/app/hud_text.h"
 #include "viewer/app/playback.h"
 #include "viewer/app/pose_loop.h"
+#include "viewer/app/script.h"
 #include "viewer/app/startup.h"
 #include "viewer/app/stats.h"
 #include "viewer/gpu/device.h"
@@ -26,6 +27,17 @@ namespace vkpose::view {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// While minimised the loop only wakes to run due script steps; ten times a
+// second keeps a delayed "restore" on time at no measurable CPU cost.
+constexpr double kMinimisedWakeSeconds = 0.1;
+
+// Window state changes go to stderr. Flushing stdout first keeps the two in
+// order where they share a pipe (the tests check the order).
+void logState(const char* text) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "vkpose-view: %s\n", text);
+}
 
 class WindowedRun {
  public:
@@ -43,6 +55,7 @@ class WindowedRun {
         poses_(device_, estimatorOptions(options, inputs_.model_path)),
         slots_(device_, Renderer::kSlots),
         playback_(*inputs_.source, options.slide_seconds, inputs_.first, Clock::now()),
+        script_(options.script),
         background_(options.background),
         min_confidence_(options.min_confidence) {
     swapchain_.recreate(window_.framebufferSize());
@@ -58,9 +71,10 @@ class WindowedRun {
       if (!applyActions()) return finish("quit");
       if (window_.shouldClose()) return finish("window closed");
       if (window_.minimised()) {
-        window_.waitEvents(0.1);  // nothing to draw into; the swapchain follows on restore
+        idleWhileMinimised();
         continue;
       }
+      if (minimised_) leaveMinimised();
       if (!advanceSource()) continue;
       drawOnce();
       if (options_.max_frames && shown_ >= options_.max_frames) return finish("frame limit reached");
@@ -74,15 +88,51 @@ class WindowedRun {
     return 0;
   }
 
-  // Keys pressed and script steps due at this frame; false to quit.
+  // Nothing to draw into (the framebuffer may even be 0x0): no frame is
+  // decoded, estimated or drawn, and the loop sleeps in the event wait.
+  void idleWhileMinimised() {
+    if (!minimised_) enterMinimised();
+    window_.waitEvents(kMinimisedWakeSeconds);
+    ++minimised_wakeups_;
+  }
+
+  // Playback holds its clock meanwhile: a video goes on from the frame it
+  // showed, a slideshow's picture keeps the rest of its time.
+  void enterMinimised() {
+    minimised_ = true;
+    minimised_at_ = Clock::now();
+    minimised_wakeups_ = 0;
+    resume_on_restore_ = !playback_.paused();
+    playback_.setPaused(true, minimised_at_);
+    char text[96];
+    std::snprintf(text, sizeof text, "minimised after %lld frames; drawing stops until restored",
+                  static_cast<long long>(shown_));
+    logState(text);
+  }
+
+  void leaveMinimised() {
+    minimised_ = false;
+    Clock::time_point now = Clock::now();
+    if (resume_on_restore_) playback_.setPaused(false, now);
+    // Restored at another size (or from a 0x0 framebuffer): the resize
+    // callback normally says so; comparing catches a platform that does not.
+    VkExtent2D size = window_.framebufferSize();
+    VkExtent2D built = swapchain_.extent();
+    if (size.width != built.width || size.height != built.height) stale_swapchain_ = true;
+    char text[128];
+    std::snprintf(text, sizeof text, "restored after %.2f s (%lld wake-ups while minimised); drawing at %ux%u",
+                  std::chrono::duration<double>(now - minimised_at_).count(),
+                  static_cast<long long>(minimised_wakeups_), size.width, size.height);
+    logState(text);
+  }
+
+  // Keys pressed and script steps now due; false to quit.
   bool applyActions() {
     std::vector<Action> actions = window_.takeActions();
-    for (const ScriptStep& step : options_.script) {
-      if (step.frame != shown_ || step_done_ > shown_) continue;
+    for (const ScriptStep& step : script_.due(shown_, Clock::now())) {
       if (step.width > 0) window_.setSize(step.width, step.height);
       else if (auto a = actionForName(step.action)) actions.push_back(*a);
     }
-    step_done_ = shown_ + 1;
     for (Action a : actions)
       if (!apply(a)) return false;
     return true;
@@ -99,7 +149,10 @@ class WindowedRun {
       case Action::ConfidenceDown: case Action::ConfidenceUp:
         min_confidence_ = stepMinConfidence(min_confidence_, a == Action::ConfidenceUp ? 1 : -1);
         break;
-      case Action::Pause: playback_.setPaused(!playback_.paused(), Clock::now()); break;
+      case Action::Pause:
+        if (minimised_) resume_on_restore_ = !resume_on_restore_;  // playback is held until then
+        else playback_.setPaused(!playback_.paused(), Clock::now());
+        break;
       case Action::Screenshot: screenshot_requested_ = true; break;
       case Action::Background:
         background_ = !background_;
@@ -109,6 +162,10 @@ class WindowedRun {
       case Action::NextImage: playback_.requestNext(); break;
       case Action::Quit: return false;
       case Action::Close: window_.requestClose(); break;
+      case Action::Iconify:
+        if (!window_.iconify()) logState("the window was not minimised: no window manager acted on the request");
+        break;
+      case Action::Restore: window_.restore(); break;
     }
     return true;
   }
@@ -252,6 +309,7 @@ class WindowedRun {
   PoseLoop poses_;
   DrawSlots slots_;
   Playback playback_;
+  ScriptPlayer script_;
 
   RgbaFrame frame_;
   bool background_;
@@ -262,7 +320,10 @@ class WindowedRun {
   uint64_t serial_ = 0;
   uint64_t texture_upload_ = 0;
   int64_t shown_ = 0;
-  int64_t step_done_ = 0;
+  bool minimised_ = false;
+  bool resume_on_restore_ = false;  // playback ran when the window was minimised
+  Clock::time_point minimised_at_;
+  int64_t minimised_wakeups_ = 0;
   FpsCounter fps_;
   Smoothed gpu_pose_ms_, gpu_draw_ms_, latency_ms_;
   uint64_t pose_sequence_ = 0;

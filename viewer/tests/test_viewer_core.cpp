@@ -11,6 +11,7 @@
 #include "viewer/app/hud_text.h"
 #include "viewer/app/keypoints_json.h"
 #include "viewer/app/playback.h"
+#include "viewer/app/script.h"
 #include "viewer/media/source.h"
 #include "viewer/options.h"
 #include "viewer/render/hud.h"
@@ -49,6 +50,59 @@ TEST(ViewerOptions, ScriptSteps) {
   EXPECT_EQ(actionForName(steps[3].action), Action::Close);
   EXPECT_THROW(parseScript("3:jump"), std::invalid_argument);
   EXPECT_THROW(parseScript("s"), std::invalid_argument);
+}
+
+TEST(ViewerOptions, ScriptIconifyRestoreAndDelays) {
+  std::vector<ScriptStep> steps = parseScript("2:iconify,2+1.5s:restore,4+0s:s");
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(actionForName(steps[0].action), Action::Iconify);
+  EXPECT_EQ(steps[0].delay_seconds, 0);
+  EXPECT_EQ(actionForName(steps[1].action), Action::Restore);
+  EXPECT_EQ(steps[1].frame, 2);
+  EXPECT_DOUBLE_EQ(steps[1].delay_seconds, 1.5);
+  EXPECT_EQ(steps[2].frame, 4);
+  EXPECT_EQ(actionForName(steps[2].action), Action::Screenshot);
+  // Keys never minimise or restore: those are window events, scripted only.
+  for (unsigned c = 0; c < 128; ++c) {
+    EXPECT_NE(actionForCharacter(c), Action::Iconify);
+    EXPECT_NE(actionForCharacter(c), Action::Restore);
+  }
+  EXPECT_THROW(parseScript("2:minimise"), std::invalid_argument);
+  EXPECT_THROW(parseScript("2+1.5:restore"), std::invalid_argument);  // no unit
+  EXPECT_THROW(parseScript("2+s:restore"), std::invalid_argument);
+  EXPECT_THROW(parseScript("2+-1s:restore"), std::invalid_argument);
+  EXPECT_THROW(parseScript("2+nans:restore"), std::invalid_argument);
+  EXPECT_THROW(parseScript("-1:iconify"), std::invalid_argument);
+  EXPECT_THROW(parseScript("+1s:iconify"), std::invalid_argument);
+}
+
+TEST(ViewerScript, StepsRunOnceAtTheirFrame) {
+  ScriptPlayer player(parseScript("0:h,2:s,2:b,5:esc"));
+  auto t = ScriptPlayer::Clock::time_point{};
+  ASSERT_EQ(player.due(0, t).size(), 1u);
+  EXPECT_TRUE(player.due(0, t).empty());  // once only
+  EXPECT_TRUE(player.due(1, t).empty());
+  std::vector<ScriptStep> at2 = player.due(2, t);
+  ASSERT_EQ(at2.size(), 2u);
+  EXPECT_EQ(at2[0].action, "s");  // script order
+  EXPECT_EQ(at2[1].action, "b");
+  EXPECT_TRUE(player.due(2, t).empty());
+}
+
+TEST(ViewerScript, DelayCountsFromTheFrameWithoutNewFrames) {
+  // Minimised at frame 2: no frame is shown, the restore comes by time alone.
+  ScriptPlayer player(parseScript("2:iconify,2+1.5s:restore,4:s"));
+  auto t0 = ScriptPlayer::Clock::time_point{} + std::chrono::seconds(10);
+  EXPECT_TRUE(player.due(1, t0).empty());
+  std::vector<ScriptStep> first = player.due(2, t0 + std::chrono::milliseconds(100));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].action, "iconify");
+  EXPECT_TRUE(player.due(2, t0 + std::chrono::milliseconds(1500)).empty());  // 1.4 s after frame 2
+  std::vector<ScriptStep> restore = player.due(2, t0 + std::chrono::milliseconds(1600));
+  ASSERT_EQ(restore.size(), 1u);
+  EXPECT_EQ(restore[0].action, "restore");
+  EXPECT_TRUE(player.due(3, t0 + std::chrono::seconds(2)).empty());
+  EXPECT_EQ(player.due(4, t0 + std::chrono::seconds(2)).size(), 1u);
 }
 
 TEST(ViewerKeys, CharactersMapToActions) {

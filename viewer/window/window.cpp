@@ -1,6 +1,7 @@
 #include "viewer/window/window.h"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 
 // engine/vulkan_api.h (included above) has defined VK_NO_PROTOTYPES and
@@ -93,6 +94,17 @@ bool Window::minimised() const {
 bool Window::shouldClose() const { return glfwWindowShouldClose(window_); }
 void Window::requestClose() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
 void Window::setSize(int width, int height) { glfwSetWindowSize(window_, width, height); }
+
+bool Window::iconify() {
+  glfwIconifyWindow(window_);
+  // The window manager minimises it a moment later; waiting here means the
+  // caller's next step (a script's next frame) certainly comes after.
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!minimised() && std::chrono::steady_clock::now() < give_up) glfwWaitEventsTimeout(0.05);
+  return minimised();
+}
+
+void Window::restore() { glfwRestoreWindow(window_); }
 void Window::setTitle(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
 void Window::poll() { glfwPollEvents(); }
 void Window::waitEvents(double seconds) { glfwWaitEventsTimeout(seconds); }

@@ -40,6 +40,10 @@ class Window {
   bool shouldClose() const;
   void requestClose();  // what the close button does
   void setSize(int width, int height);
+  // Asks the window manager to minimise the window and waits up to 2 s until
+  // it has; false when nothing did (no window manager, as under bare Xvfb).
+  bool iconify();
+  void restore();  // asks to restore it from minimised
   void setTitle(const std::string& title);
 
   void poll();                      // handles pending events without blocking
