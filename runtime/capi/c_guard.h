@@ -3,6 +3,7 @@
 // a status so that nothing throws across the C boundary.
 #pragma once
 
+#include <cstring>
 #include <string>
 
 #include "runtime/capi/vkpose.h"
@@ -18,7 +19,17 @@ namespace vkpose::capi {
 vkpose_status fail(vkpose_status status, std::string message);
 // Inside a catch block: the status and message for the exception in flight.
 vkpose_status failFromException();
-bool toFormat(vkpose_pixel_format format, PixelFormat& out);
+// A C caller may store or pass any int as an enum; loading a value outside
+// the enumerators as the C++ enum type is undefined behaviour, so enums from
+// C are read as their bytes.
+template <class Enum>
+int rawValue(const Enum& value) {
+  int raw = 0;
+  static_assert(sizeof(Enum) == sizeof(raw));
+  std::memcpy(&raw, &value, sizeof(raw));
+  return raw;
+}
+bool toFormat(int format, PixelFormat& out);
 void toC(const Pose& pose, vkpose_pose* out);
 EstimatorOptions toOptions(const vkpose_options& options);
 

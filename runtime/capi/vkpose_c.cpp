@@ -32,20 +32,20 @@ vkpose_status failFromException() {
   }
 }
 
-bool toFormat(vkpose_pixel_format format, vkpose::PixelFormat& out) {
+bool toFormat(int format, vkpose::PixelFormat& out) {
   switch (format) {
     case VKPOSE_PIXEL_RGBA8: out = vkpose::PixelFormat::RGBA8; return true;
     case VKPOSE_PIXEL_RGB8: out = vkpose::PixelFormat::RGB8; return true;
     case VKPOSE_PIXEL_BGRA8: out = vkpose::PixelFormat::BGRA8; return true;
+    default: return false;
   }
-  return false;
 }
 
-vkpose_status makeFrame(const void* pixels, int width, int height, int row_stride, vkpose_pixel_format format,
-                        vkpose::Frame& frame) {
+// `format`: the raw value of the caller's vkpose_pixel_format (rawValue).
+vkpose_status makeFrame(const void* pixels, int width, int height, int row_stride, int format, vkpose::Frame& frame) {
   vkpose::PixelFormat pixel_format;
   if (!toFormat(format, pixel_format))
-    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "unknown pixel format " + std::to_string(int(format)));
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "unknown pixel format " + std::to_string(format));
   if (row_stride < 0) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "row_stride must not be negative");
   frame = vkpose::Frame::packed(pixels, width, height, pixel_format);
   if (row_stride > 0) frame.layout.row_stride = uint32_t(row_stride);
@@ -107,7 +107,7 @@ vkpose_status vkpose_estimate(vkpose_estimator* estimator, const void* pixels, i
                               vkpose_pixel_format format, vkpose_pose* out) {
   if (!estimator || !out) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_estimate: estimator and out must not be NULL");
   vkpose::Frame frame;
-  if (vkpose_status s = makeFrame(pixels, width, height, row_stride, format, frame); s != VKPOSE_OK) return s;
+  if (vkpose_status s = makeFrame(pixels, width, height, row_stride, rawValue(format), frame); s != VKPOSE_OK) return s;
   return guarded([&] {
     toC(estimator->estimator.estimate(frame), out);
     return VKPOSE_OK;
@@ -118,7 +118,7 @@ vkpose_status vkpose_submit(vkpose_estimator* estimator, const void* pixels, int
                             vkpose_pixel_format format, uint64_t* ticket) {
   if (!estimator || !ticket) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_submit: estimator and ticket must not be NULL");
   vkpose::Frame frame;
-  if (vkpose_status s = makeFrame(pixels, width, height, row_stride, format, frame); s != VKPOSE_OK) return s;
+  if (vkpose_status s = makeFrame(pixels, width, height, row_stride, rawValue(format), frame); s != VKPOSE_OK) return s;
   return guarded([&] {
     std::optional<vkpose::Ticket> t = estimator->estimator.submit(frame);
     if (!t) return fail(VKPOSE_BUSY, "every frame slot is in flight; poll or wait first");

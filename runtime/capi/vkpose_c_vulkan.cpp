@@ -21,22 +21,22 @@ ExternalDevice toExternal(const vkpose_vulkan_device& d) {
   return e;
 }
 
-bool toKind(vkpose_gpu_frame_kind kind, GpuFrame::Kind& out) {
+bool toKind(int kind, GpuFrame::Kind& out) {
   switch (kind) {
     case VKPOSE_GPU_FRAME_BUFFER: out = GpuFrame::Kind::Buffer; return true;
     case VKPOSE_GPU_FRAME_SAMPLED_IMAGE: out = GpuFrame::Kind::SampledImage; return true;
     case VKPOSE_GPU_FRAME_STORAGE_IMAGE: out = GpuFrame::Kind::StorageImage; return true;
+    default: return false;
   }
-  return false;
 }
 
 // Argument errors here; the Estimator checks handles, formats and sizes.
 vkpose_status toGpuFrame(const vkpose_gpu_frame& f, GpuFrame& frame) {
-  if (!toKind(f.kind, frame.kind))
-    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "unknown GPU frame kind " + std::to_string(int(f.kind)));
+  if (!toKind(rawValue(f.kind), frame.kind))
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "unknown GPU frame kind " + std::to_string(rawValue(f.kind)));
   PixelFormat format = PixelFormat::RGBA8;
-  if (frame.kind == GpuFrame::Kind::Buffer && !toFormat(f.format, format))
-    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "unknown pixel format " + std::to_string(int(f.format)));
+  if (frame.kind == GpuFrame::Kind::Buffer && !toFormat(rawValue(f.format), format))
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "unknown pixel format " + std::to_string(rawValue(f.format)));
   if (f.row_stride < 0) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "row_stride must not be negative");
   frame.layout = FrameLayout::packed(f.width, f.height, format);
   if (f.row_stride > 0) frame.layout.row_stride = uint32_t(f.row_stride);
