@@ -44,16 +44,23 @@ set_tests_properties(viewer_headless_video PROPERTIES FIXTURES_REQUIRED "onnx_vk
 vkpose_cli_test(viewer_headless_video_checked REQUIRES viewer_squats EXPECT "^PASS"
   COMMAND $<TARGET_FILE:vkpose_view_check_headless> ${view}/squats 50 0.3)
 
-# The OpenCV sample vtest.avi (MS-MPEG4 v3), from the shared data when present.
+# The OpenCV sample vtest.avi (MS-MPEG4 v3), from the shared data: the tests
+# exist only where the file does (a skip would say the device lacks
+# something; here the data is simply elsewhere), and configure says so.
 set(vtest ${PROJECT_SOURCE_DIR}/../shared/data/video/vtest.avi)
-add_test(NAME viewer_headless_vtest COMMAND sh ${PROJECT_SOURCE_DIR}/viewer/tests/run_if_present.sh ${vtest}
-  ${viewer} --headless --out ${view}/vtest --frames 50 --input-size 161 --min-confidence 0 ${vtest})
-set_tests_properties(viewer_headless_vtest PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION "wrote 50 frames|skipped"
-  FIXTURES_SETUP viewer_vtest FIXTURES_REQUIRED "onnx_vkpose;viewer_clean")
-add_test(NAME viewer_headless_vtest_checked COMMAND sh ${PROJECT_SOURCE_DIR}/viewer/tests/run_if_present.sh ${vtest}
-  $<TARGET_FILE:vkpose_view_check_headless> ${view}/vtest 50 0 --crowd)
-set_tests_properties(viewer_headless_vtest_checked PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION "^PASS|skipped"
-  FIXTURES_REQUIRED viewer_vtest)
+if(EXISTS ${vtest})
+  add_test(NAME viewer_headless_vtest COMMAND
+    ${viewer} --headless --out ${view}/vtest --frames 50 --input-size 161 --min-confidence 0 ${vtest})
+  set_tests_properties(viewer_headless_vtest PROPERTIES PASS_REGULAR_EXPRESSION "wrote 50 frames"
+    FIXTURES_SETUP viewer_vtest FIXTURES_REQUIRED "onnx_vkpose;viewer_clean"
+    ENVIRONMENT "${VKPOSE_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${view_fail}")
+  add_test(NAME viewer_headless_vtest_checked COMMAND
+    $<TARGET_FILE:vkpose_view_check_headless> ${view}/vtest 50 0 --crowd)
+  set_tests_properties(viewer_headless_vtest_checked PROPERTIES PASS_REGULAR_EXPRESSION "^PASS"
+    FIXTURES_REQUIRED viewer_vtest)
+else()
+  message(STATUS "viewer: ${vtest} not found; the vtest.avi (MS-MPEG4 v3) tests are not added")
+endif()
 
 # A real window: the committed photo letterboxed into 800x700, a screenshot
 # after 3 frames, checked against `vkpose run --json` on the same photo.
@@ -141,7 +148,7 @@ add_test(NAME viewer_failures_write_nothing COMMAND sh -c "! test -e '${view}/ne
 set_tests_properties(viewer_failures_write_nothing PROPERTIES DEPENDS
   "viewer_missing_video;viewer_truncated_video;viewer_not_a_video;viewer_unsupported_pixel_format;viewer_empty_folder")
 
-foreach(t viewer_headless_video viewer_headless_vtest viewer_window_photo viewer_window_resize_and_source_change
+foreach(t viewer_headless_video viewer_window_photo viewer_window_resize_and_source_change
           viewer_window_minimise_restore viewer_window_closed_mid_video viewer_window_escape_quits
           viewer_missing_video viewer_missing_image viewer_truncated_video viewer_not_a_video viewer_unsupported_pixel_format viewer_empty_folder
           viewer_corrupt_image viewer_no_webcam viewer_no_display viewer_no_model)
