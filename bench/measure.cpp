@@ -35,6 +35,38 @@ int confidentKeypoints(const Pose& pose) {
   return n;
 }
 
+struct TimedRun {
+  Summary latency;
+  std::optional<GpuTimes> gpu;  // nullopt: no timestamps on this queue
+  Pose last_pose;
+};
+
+// `iterations` estimate() calls one at a time (a host Frame or a GpuFrame):
+// host latency around each, and the GPU time of each from its timestamps.
+template <class AnyFrame>
+TimedRun timeEstimates(Estimator& estimator, const AnyFrame& frame, int iterations, Progress& progress,
+                       const std::string& what) {
+  progress.begin(what, iterations);
+  std::vector<double> latency, total, pre, net, dec;
+  TimedRun run;
+  for (int i = 0; i < iterations; ++i) {
+    Clock::time_point start = Clock::now();
+    run.last_pose = estimator.estimate(frame);
+    latency.push_back(msSince(start));
+    if (std::optional<GpuTiming> t = estimator.lastGpuTiming()) {
+      total.push_back(t->total_ms);
+      pre.push_back(t->preprocess_ms);
+      net.push_back(t->network_ms);
+      dec.push_back(t->decode_ms);
+    }
+    progress.tick(i + 1);
+  }
+  progress.end();
+  run.latency = summarise(latency);
+  if (!total.empty()) run.gpu = GpuTimes{summarise(total), median(pre), median(net), median(dec)};
+  return run;
+}
+
 }  // namespace
 
 void checkSize(int size, const Model& model) {
@@ -92,26 +124,11 @@ void Measurer::measureLatency(SizeResult& result, const std::string& label) {
     timed_->estimate(f);
     progress_.tick(i + 1);
   }
-  progress_.begin(label + ": GPU time and latency", settings_.iterations);
-  std::vector<double> latency, total, pre, net, dec;
-  Pose pose;
-  for (int i = 0; i < settings_.iterations; ++i) {
-    Clock::time_point start = Clock::now();
-    pose = timed_->estimate(f);
-    latency.push_back(msSince(start));
-    if (std::optional<GpuTiming> t = timed_->lastGpuTiming()) {
-      total.push_back(t->total_ms);
-      pre.push_back(t->preprocess_ms);
-      net.push_back(t->network_ms);
-      dec.push_back(t->decode_ms);
-    }
-    progress_.tick(i + 1);
-  }
-  progress_.end();
-  result.latency = summarise(latency);
-  result.pose_score = pose.score;
-  result.confident_keypoints = confidentKeypoints(pose);
-  if (!total.empty()) result.gpu = GpuTimes{summarise(total), median(pre), median(net), median(dec)};
+  TimedRun run = timeEstimates(*timed_, f, settings_.iterations, progress_, label + ": GPU time and latency");
+  result.latency = run.latency;
+  result.pose_score = run.last_pose.score;
+  result.confident_keypoints = confidentKeypoints(run.last_pose);
+  result.gpu = run.gpu;
 }
 
 GpuFrame Measurer::gpuFrame() {
@@ -129,23 +146,10 @@ GpuFrame Measurer::gpuFrame() {
 void Measurer::measureGpuFrameLatency(SizeResult& result, const std::string& label) {
   GpuFrame f = gpuFrame();
   for (int i = 0; i < settings_.warmup; ++i) timed_->estimate(f);
-  progress_.begin(label + ": latency with the frame on the GPU", settings_.iterations);
-  std::vector<double> latency, total, pre, net, dec;
-  for (int i = 0; i < settings_.iterations; ++i) {
-    Clock::time_point start = Clock::now();
-    timed_->estimate(f);
-    latency.push_back(msSince(start));
-    if (std::optional<GpuTiming> t = timed_->lastGpuTiming()) {
-      total.push_back(t->total_ms);
-      pre.push_back(t->preprocess_ms);
-      net.push_back(t->network_ms);
-      dec.push_back(t->decode_ms);
-    }
-    progress_.tick(i + 1);
-  }
-  progress_.end();
-  result.latency_gpu_frame = summarise(latency);
-  if (!total.empty()) result.gpu_gpu_frame = GpuTimes{summarise(total), median(pre), median(net), median(dec)};
+  TimedRun run =
+      timeEstimates(*timed_, f, settings_.iterations, progress_, label + ": latency with the frame on the GPU");
+  result.latency_gpu_frame = run.latency;
+  result.gpu_gpu_frame = run.gpu;
 }
 
 // N frames in flight: submit while a slot is free, else collect the oldest.
