@@ -38,22 +38,25 @@ void checkModelOutputs(const Model& model, const std::string& path) {
   }
 }
 
-void checkFrame(const Frame& frame) {
-  const FrameLayout& layout = frame.layout;
-  if (!frame.pixels) throw Error("Estimator: frame pixels are null");
-  if (layout.width > kEstimatorMaxFrameSide || layout.height > kEstimatorMaxFrameSide)
-    throw Error("Estimator: frame " + std::to_string(layout.width) + "x" + std::to_string(layout.height) +
-                " exceeds the limit of " + std::to_string(kEstimatorMaxFrameSide) +
-                " pixels per side (downscale it first)");
-  validateFrameLayout(layout);  // empty frames, row strides smaller than a row
-}
-
-void checkFrameSize(int width, int height) {
-  if (width <= 0 || height <= 0)
-    throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) + " is empty");
+// Larger frames are refused rather than downscaled (kEstimatorMaxFrameSide).
+void checkFrameSide(int width, int height) {
   if (width > kEstimatorMaxFrameSide || height > kEstimatorMaxFrameSide)
     throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) +
-                " exceeds the limit of " + std::to_string(kEstimatorMaxFrameSide) + " pixels per side");
+                " exceeds the limit of " + std::to_string(kEstimatorMaxFrameSide) +
+                " pixels per side (downscale it first)");
+}
+
+void checkFrame(const Frame& frame) {
+  if (!frame.pixels) throw Error("Estimator: frame pixels are null");
+  checkFrameSide(frame.layout.width, frame.layout.height);
+  validateFrameLayout(frame.layout);  // empty frames, row strides smaller than a row
+}
+
+// A GpuFrame's layout is checked against its buffer or image when recorded.
+void checkGpuFrameSize(int width, int height) {
+  if (width <= 0 || height <= 0)
+    throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) + " is empty");
+  checkFrameSide(width, height);
 }
 
 std::unique_ptr<Context> makeContext(const EstimatorOptions& options) {
@@ -156,7 +159,7 @@ Pose Estimator::estimate(const GpuFrame& frame) {
 }
 
 std::optional<Ticket> Estimator::submit(const GpuFrame& frame) {
-  checkFrameSize(frame.layout.width, frame.layout.height);
+  checkGpuFrameSize(frame.layout.width, frame.layout.height);
   adaptInputSize(frame.layout.width, frame.layout.height);
   FrameSlot* slot = impl_->freeSlot();
   if (!slot) return std::nullopt;
