@@ -18,6 +18,14 @@
 // splits each step's weight loads across the subgroup and hands them round
 // with subgroupShuffle (3x faster on lavapipe). WEIGHT_LANES = 1 loads directly.
 //
+// K split (GPUs): on 17x17 planes one output vec4 per invocation leaves a
+// large GPU with a few warps per core, each running the whole input-channel
+// loop serially, so it waits on memory latency. K_SPLIT invocations along
+// local y then share one output, each summing a contiguous slice of the input
+// vec4s, and the partial sums meet in shared memory after one barrier(). The
+// CPU path keeps K_SPLIT = 1, which compiles without the barrier (barrier()
+// is very slow on lavapipe).
+//
 // Remainders: pixels and output blocks past the end are clamped to the last
 // valid one for loading (no branches in the inner loop) and skipped at store.
 #extension GL_KHR_shader_subgroup_shuffle : require
@@ -28,6 +36,7 @@ layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 layout(constant_id = 3) const uint PIXELS = 4;        // pixels per invocation
 layout(constant_id = 4) const uint OC4_BLOCK = 4;     // output vec4s per invocation
 layout(constant_id = 5) const uint WEIGHT_LANES = 1;  // 1, or the subgroup size
+layout(constant_id = 6) const uint K_SPLIT = 1;       // invocations along y sharing an output
 const uint WEIGHT_VEC4S = 4 * OC4_BLOCK;               // per input vec4 step
 const uint WEIGHT_SLOTS = (WEIGHT_VEC4S + WEIGHT_LANES - 1) / WEIGHT_LANES;
 
@@ -54,10 +63,10 @@ uint src_pixel[PIXELS];
 // weight_base is its index at ic4 = 0.
 uint weight_base[WEIGHT_SLOTS];
 
-void initialise(uint first_pixel, uint oc4_base) {
+void initialise(uint first_pixel, uint oc4_base, bool with_bias) {
   for (uint k = 0; k < PIXELS; ++k) src_pixel[k] = min(first_pixel + k * p.pixel_stride, p.plane - 1);
   for (uint b = 0; b < OC4_BLOCK; ++b) {
-    afpvec4 start = afp4(bias[min(oc4_base + b, p.out_c4 - 1)]);
+    afpvec4 start = with_bias ? afp4(bias[min(oc4_base + b, p.out_c4 - 1)]) : afpvec4(0);
     for (uint k = 0; k < PIXELS; ++k) acc[b][k] = start;
   }
   uint lane = WEIGHT_LANES == 1 ? 0 : gl_SubgroupInvocationID;
@@ -73,8 +82,8 @@ afpvec4 weight(vec4 loaded[WEIGHT_SLOTS], uint j) {
   return afp4(subgroupShuffle(loaded[j / WEIGHT_LANES], j % WEIGHT_LANES));
 }
 
-void accumulate() {
-  for (uint ic4 = 0; ic4 < p.in_c4; ++ic4) {
+void accumulate(uint ic4_begin, uint ic4_end) {
+  for (uint ic4 = ic4_begin; ic4 < ic4_end; ++ic4) {
     afpvec4 x[PIXELS];
     for (uint k = 0; k < PIXELS; ++k) x[k] = afp4(src[ic4 * p.plane + src_pixel[k]]);
     // Shuffled as fp32: 16-bit subgroup operations need another device feature.
@@ -102,14 +111,41 @@ void store(uint first_pixel, uint oc4_base) {
   }
 }
 
+// Partial sums of the invocations at local y > 0, kept as fp32 whatever the
+// precision (16-bit shared memory would need another device feature).
+shared vec4 partial[K_SPLIT > 1 ? (K_SPLIT - 1) * gl_WorkGroupSize.x * OC4_BLOCK * PIXELS : 1];
+
+uint partialIndex(uint slice, uint b, uint k) {
+  return (((slice - 1) * gl_WorkGroupSize.x + gl_LocalInvocationID.x) * OC4_BLOCK + b) * PIXELS + k;
+}
+
+// Leaves the whole sum in the accumulators of the slice-0 invocation.
+void reduceSlices() {
+  uint slice = gl_LocalInvocationID.y;
+  if (slice > 0)
+    for (uint b = 0; b < OC4_BLOCK; ++b)
+      for (uint k = 0; k < PIXELS; ++k) partial[partialIndex(slice, b, k)] = vec4(acc[b][k]);
+  barrier();
+  if (slice > 0) return;
+  for (uint s = 1; s < K_SPLIT; ++s)
+    for (uint b = 0; b < OC4_BLOCK; ++b)
+      for (uint k = 0; k < PIXELS; ++k) acc[b][k] += afp4(partial[partialIndex(s, b, k)]);
+}
+
 void main() {
-  // The output block comes from the workgroup (local size y is 1), so weight
-  // and bias addresses are uniform across it. Every invocation runs the whole
-  // loop, surplus ones on clamped pixels: the weight shuffle needs the full
-  // subgroup, and they store nothing.
+  // The output block comes from the workgroup (local y is the K slice), so
+  // weight and bias addresses are uniform across a slice. Every invocation
+  // runs its whole loop, surplus ones on clamped pixels: the weight shuffle
+  // needs the full subgroup and the reduction every slice; they store nothing.
   uint first_pixel = gl_GlobalInvocationID.x;
   uint oc4_base = gl_WorkGroupID.y * OC4_BLOCK;
-  initialise(first_pixel, oc4_base);
-  accumulate();
+  uint slice = gl_LocalInvocationID.y;
+  uint slice_len = (p.in_c4 + K_SPLIT - 1) / K_SPLIT;
+  initialise(first_pixel, oc4_base, slice == 0);
+  accumulate(min(slice * slice_len, p.in_c4), min((slice + 1) * slice_len, p.in_c4));
+  if (K_SPLIT > 1) {
+    reduceSlices();
+    if (slice > 0) return;
+  }
   if (first_pixel < p.pixel_stride) store(first_pixel, oc4_base);
 }

@@ -1,6 +1,7 @@
 #include "runtime/ops/pointwise.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -28,10 +29,13 @@ VKPOSE_PUSH_CONSTANTS(PointwisePush);
 
 // Past 16 x 16 the accumulators spill everywhere and only the JIT time grows.
 constexpr uint32_t kMaxTile = 16;
+// Past 16 slices the serial reduction outweighs the shorter loops.
+constexpr uint32_t kMaxKSplit = 16;
 
 std::string str(const PointwiseTiling& t) {
   return std::to_string(t.pixels) + " pixels x " + std::to_string(t.oc4_block) + " oc4 blocks, workgroup " +
-         std::to_string(t.workgroup) + ", weight lanes " + std::to_string(t.weight_lanes);
+         std::to_string(t.workgroup) + ", weight lanes " + std::to_string(t.weight_lanes) + ", K split " +
+         std::to_string(t.k_split);
 }
 
 void validateTiling(const Capabilities& caps, const PointwiseTiling& t) {
@@ -40,6 +44,15 @@ void validateTiling(const Capabilities& caps, const PointwiseTiling& t) {
     fail("pixels and oc4 blocks must be within 1.." + std::to_string(kMaxTile));
   if (t.workgroup < 1 || t.workgroup > caps.max_workgroup_size[0] || t.workgroup > caps.max_workgroup_invocations)
     fail("workgroup size exceeds the device limit");
+  if (t.k_split < 1 || t.k_split > kMaxKSplit || t.k_split > caps.max_workgroup_size[1] ||
+      uint64_t(t.workgroup) * t.k_split > caps.max_workgroup_invocations)
+    fail("K split must be within 1.." + std::to_string(kMaxKSplit) +
+         " and workgroup x K split within the device's invocation limit");
+  if (t.k_split > 1 && t.weight_lanes != 1) fail("a K split needs weight lanes 1 (the shuffle is per subgroup)");
+  uint64_t shared_bytes = uint64_t(t.k_split - 1) * t.workgroup * t.oc4_block * t.pixels * 16;
+  if (shared_bytes > caps.max_shared_memory_bytes)
+    fail("its partial sums need " + std::to_string(shared_bytes) + " bytes of shared memory, the device has " +
+         std::to_string(caps.max_shared_memory_bytes));
   if (t.weight_lanes != 1 && t.weight_lanes != caps.subgroup_size)
     fail("weight lanes must be 1 or the subgroup size " + std::to_string(caps.subgroup_size));
   if (t.workgroup % t.weight_lanes != 0) fail("workgroup must be a multiple of the weight lanes (whole subgroups)");
@@ -76,35 +89,60 @@ const PointwiseParams& validated(const Context& ctx, const PointwiseParams& para
 
 PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activation, PointwiseTiling tiling) {
   requirePrecision(ctx, precision);
-  return {variantName("pointwise", activation, precision), 4, sizeof(PointwisePush), {tiling.workgroup, 1, 1},
-          {tiling.pixels, tiling.oc4_block, tiling.weight_lanes}};
+  return {variantName("pointwise", activation, precision), 4, sizeof(PointwisePush), {tiling.workgroup, tiling.k_split, 1},
+          {tiling.pixels, tiling.oc4_block, tiling.weight_lanes, tiling.k_split}};
 }
 
 }  // namespace
 
 namespace {
 
-// VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup overrides the choice
-// below on GPUs, for tuning runs (bench/, docs/performance.md). Malformed
-// values are ignored.
-std::optional<PointwiseTiling> tilingFromEnvironment() {
+// How a GPU splits the input channels: the largest power of two up to
+// max_split whose slices keep at least min_slice input vec4s each.
+uint32_t kSplitFor(int in_channels, uint32_t max_split, uint32_t min_slice) {
+  uint32_t in_c4 = divUp(uint32_t(std::max(in_channels, 1)), 4u);
+  uint32_t split = 1;
+  while (split * 2 <= max_split && divUp(in_c4, split * 2) >= min_slice) split *= 2;
+  return split;
+}
+
+// Measured on an H100 over 22 rules (docs/performance.md): 2 pixels per
+// invocation, 32 invocations along x, up to 8 slices of at least 8 input
+// vec4s; PoseNet at 257 went from 0.355 to 0.211 ms, at 513 from 0.670 to 0.455.
+struct GpuTilingRule {
+  uint32_t pixels = 2, oc4_block = 1, workgroup = 32;
+  uint32_t max_k_split = 8, min_slice = 8;
+};
+
+// VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup[,max_k_split[,min_slice]]
+// overrides the rule below on GPUs, for tuning runs (bench/,
+// docs/performance.md). Malformed values are ignored.
+GpuTilingRule gpuTilingRule() {
+  GpuTilingRule rule;
   const char* env = std::getenv("VKPOSE_POINTWISE_TILING");
-  if (!env) return std::nullopt;
-  unsigned pixels = 0, block = 0, workgroup = 0;
-  if (std::sscanf(env, "%u,%u,%u", &pixels, &block, &workgroup) != 3) return std::nullopt;
-  if (pixels < 1 || pixels > 16 || block < 1 || block > 16 || workgroup < 1 || workgroup > 1024) return std::nullopt;
-  return PointwiseTiling{pixels, block, workgroup, 1};
+  if (!env) return rule;
+  unsigned v[5] = {0, 0, 0, 1, 1};
+  int n = std::sscanf(env, "%u,%u,%u,%u,%u", &v[0], &v[1], &v[2], &v[3], &v[4]);
+  if (n < 3 || v[0] < 1 || v[0] > 16 || v[1] < 1 || v[1] > 16 || v[2] < 1 || v[2] > 1024 || v[3] < 1 ||
+      v[3] > kMaxKSplit || v[4] < 1)
+    return rule;
+  return {v[0], v[1], v[2], v[3], v[4]};
+}
+
+PointwiseTiling gpuTiling(int in_channels) {
+  GpuTilingRule rule = gpuTilingRule();
+  return {rule.pixels, rule.oc4_block, rule.workgroup, 1, kSplitFor(in_channels, rule.max_k_split, rule.min_slice)};
 }
 
 }  // namespace
 
-PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision) {
-  // GPUs: one output vec4 per invocation, 128 invocations a workgroup. On an
-  // H200 this ran PoseNet at 257 in 0.38 ms GPU time against 1.0 ms for the
-  // 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs hide
-  // latency with more invocations, not with more work per invocation.
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU)
-    return tilingFromEnvironment().value_or(PointwiseTiling{1, 1, 128, 1});
+PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels) {
+  // GPUs: small blocks (one output vec4, two pixels). On an H200 one output
+  // per invocation ran PoseNet at 257 in 0.38 ms GPU time against 1.0 ms for
+  // the 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs
+  // hide latency with more invocations, not with more work per invocation;
+  // for the same reason the input channels of wide layers are split.
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(in_channels);
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s.
@@ -119,7 +157,7 @@ PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision preci
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights,
                          const std::vector<float>& bias, Precision precision, Epilogue epilogue)
     : PointwiseOp(ctx, params, WeightData{weights}, WeightData{bias}, precision, epilogue,
-                  defaultPointwiseTiling(ctx.caps(), precision)) {}
+                  defaultPointwiseTiling(ctx.caps(), precision, params.in_channels)) {}
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const std::vector<float>& weights,
                          const std::vector<float>& bias, Precision precision, Epilogue epilogue,
@@ -128,7 +166,7 @@ PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const std::vector
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
                          Precision precision, Epilogue epilogue)
-    : PointwiseOp(ctx, params, weights, bias, precision, epilogue, defaultPointwiseTiling(ctx.caps(), precision)) {}
+    : PointwiseOp(ctx, params, weights, bias, precision, epilogue, defaultPointwiseTiling(ctx.caps(), precision, params.in_channels)) {}
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
                          Precision precision, Epilogue epilogue, PointwiseTiling tiling)

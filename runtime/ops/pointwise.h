@@ -28,17 +28,19 @@ struct PointwiseParams {
   int out_channels = 0;
 };
 
-// How the work is cut up (shader spec constants 0 and 3-5). An invocation
+// How the work is cut up (shader spec constants 0, 1 and 3-6). An invocation
 // computes `pixels` pixels x `oc4_block` output vec4s; a workgroup is
-// `workgroup` invocations along the pixels, all on the same output blocks.
-// `weight_lanes` is 1 (each invocation loads its weights) or the subgroup
-// size (the subgroup splits the loads and shuffles them round; workgroup must
-// then be a multiple of it).
+// `workgroup` invocations along the pixels, all on the same output blocks,
+// times `k_split` along y, each summing one slice of the input channels
+// (partial sums meet in shared memory). `weight_lanes` is 1 (each invocation
+// loads its weights) or the subgroup size (the subgroup splits the loads and
+// shuffles them round; workgroup must then be a multiple of it, and k_split 1).
 struct PointwiseTiling {
   uint32_t pixels = 4;
   uint32_t oc4_block = 4;
   uint32_t workgroup = 64;
   uint32_t weight_lanes = 1;
+  uint32_t k_split = 1;
 };
 
 // CPU devices (lavapipe): one subgroup per workgroup with shared weight
@@ -46,10 +48,12 @@ struct PointwiseTiling {
 // dominate there, so bigger blocks run faster but compile slower (fp32 16x16
 // is ~5% faster than 8x16 over PoseNet's pointwise layers but compiles in 6 s
 // instead of 2 s per variant; llvmpipe emulates fp16 arithmetic, which
-// triples the compile time again). Other devices: one output vec4 per
-// invocation, 128 invocations, weights loaded directly (measured on an H200);
-// VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup overrides it for tuning.
-PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision);
+// triples the compile time again). Other devices: one output vec4 x two
+// pixels per invocation, weights loaded directly, and the input channels split
+// across invocations when there are enough of them (measured on an H100).
+// VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup[,max_k_split[,min_slice]]
+// overrides it for tuning.
+PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels);
 
 class PointwiseOp {
  public:

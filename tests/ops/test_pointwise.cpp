@@ -40,7 +40,7 @@ struct PointwiseCase {
 // Shared weights need the subgroup size, known only once the device is up;
 // two subgroups per workgroup so the shuffles must stay within each.
 PointwiseTiling resolveTiling(const PointwiseCase& tc, const Capabilities& caps) {
-  if (!tc.tiling) return defaultPointwiseTiling(caps, tc.precision);
+  if (!tc.tiling) return defaultPointwiseTiling(caps, tc.precision, tc.cin);
   PointwiseTiling t = *tc.tiling;
   t.weight_lanes = tc.shared_weights ? caps.subgroup_size : 1;
   t.workgroup = tc.shared_weights ? 2 * caps.subgroup_size : 64;
@@ -61,7 +61,8 @@ std::string caseName(const PointwiseCase& tc) {
   if (!tc.bias) name += "_nobias";
   if (tc.tiling)
     name += "_tile" + std::to_string(tc.tiling->pixels) + "x" + std::to_string(tc.tiling->oc4_block) +
-            (tc.shared_weights ? "_shared" : "");
+            (tc.shared_weights ? "_shared" : "") +
+            (tc.tiling->k_split > 1 ? "_k" + std::to_string(tc.tiling->k_split) : "");
   return name;
 }
 
@@ -120,9 +121,30 @@ std::vector<PointwiseCase> tilings() {
   return cases;
 }
 
+// Input channels split across invocations (the GPU default for wide layers):
+// slices that divide the input vec4s, that don't, and that end up empty
+// (3 channels = 1 vec4 over 2 slices), with register blocks on top, and the
+// padding and bias handled once, by slice 0, in every precision.
+std::vector<PointwiseCase> kSplits() {
+  std::vector<PointwiseCase> cases;
+  auto add = [&](PointwiseCase tc, uint32_t pixels, uint32_t oc4_block, uint32_t k_split) {
+    tc.tiling = PointwiseTiling{pixels, oc4_block, 64, 1, k_split};
+    cases.push_back(tc);
+  };
+  add({384, 384, 17, 17}, 1, 1, 8);
+  add({384, 17, 17, 17, kNone}, 1, 1, 16);
+  add({192, 384, 17, 17}, 1, 1, 4);
+  add({17, 34, 9, 9, Epilogue{Activation::Sigmoid}}, 1, 1, 4);
+  add({3, 17, 9, 9, kRelu6, Precision::FP32, false}, 1, 1, 2);
+  add({96, 192, 33, 7}, 3, 2, 3);
+  add({34, 5, 1, 1, Epilogue{Activation::Clip, 0.25f, 1.5f}}, 1, 1, 8);
+  for (Precision p : {Precision::FP16Storage, Precision::FP16Arith}) add({384, 34, 17, 17, kNone, p}, 1, 1, 8);
+  return cases;
+}
+
 std::vector<PointwiseCase> allCases() {
   std::vector<PointwiseCase> cases;
-  for (auto group : {poseNetLayers(), oddShapes(), activations(), halfPrecision(), tilings()})
+  for (auto group : {poseNetLayers(), oddShapes(), activations(), halfPrecision(), tilings(), kSplits()})
     cases.insert(cases.end(), group.begin(), group.end());
   return cases;
 }
@@ -200,6 +222,15 @@ TEST_F(PointwiseArguments, BadTiling) {
   expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {4, 4, subgroup + 1, subgroup}); },
               "workgroup must be a multiple of the weight lanes");
   expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {4, 4, 1u << 20, 1}); }, "exceeds the device limit");
+}
+
+TEST_F(PointwiseArguments, BadKSplit) {
+  uint32_t subgroup = ctx().caps().subgroup_size;
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {1, 1, 32, 1, 0}); }, "K split must be within 1..16");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {1, 1, 32, 1, 17}); }, "K split must be within 1..16");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {1, 1, subgroup, subgroup, 2}); },
+              "a K split needs weight lanes 1");
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, {16, 16, 64, 1, 16}); }, "bytes of shared memory");
 }
 
 TEST_F(PointwiseArguments, InputChannelMismatch) {
