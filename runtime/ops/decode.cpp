@@ -6,6 +6,7 @@
 #include "engine/context.h"
 #include "engine/error.h"
 #include "engine/recorder.h"
+#include "engine/transfer.h"
 #include "runtime/ops/epilogue.h"
 
 namespace vkpose {
@@ -32,11 +33,27 @@ int checkedStride(int output_stride) {
   return output_stride;
 }
 
+// Decoding is fp32 in every variant (see decode.h), so fp16a reads through fp16s.
+std::string decodeShader(const char* argmax, Precision precision) {
+  return std::string("decode_") + argmax + (precision == Precision::FP32 ? "_fp32" : "_fp16s");
+}
+
 PipelineDesc decodeDesc(Context& ctx, Precision precision) {
   requirePrecision(ctx, precision);
-  // Decoding is fp32 in every variant (see decode.h), so fp16a reads through fp16s.
-  std::string shader = std::string("decode_") + (precision == Precision::FP32 ? "fp32" : "fp16s");
-  return {shader, 3, sizeof(DecodePush), {kDecodeWorkgroup, 1, 1}, {}};
+  return {decodeShader("separate", precision), 3, sizeof(DecodePush), {kDecodeWorkgroup, 1, 1}, {1}};
+}
+
+// One workgroup per keypoint, shaped as the argmax's single pass.
+PipelineDesc fusedDesc(Precision precision, const ArgmaxOp& argmax) {
+  return {decodeShader("fused", precision), 4, sizeof(DecodePush), {argmax.workgroupSize(), 1, 1},
+          {argmax.itemsPerInvocation()}};
+}
+
+Buffer zeroedCounter(Context& ctx) {
+  Buffer counter = ctx.allocator().createBuffer(sizeof(uint32_t), MemoryUsage::DeviceLocal);
+  uint32_t zero = 0;
+  uploadToBuffer(ctx, counter, &zero, sizeof(zero));
+  return counter;
 }
 
 }  // namespace
@@ -46,7 +63,9 @@ DecodeOp::DecodeOp(Context& ctx, Precision precision, int output_stride, ArgmaxC
       output_stride_(checkedStride(output_stride)),
       argmax_(ctx, precision, argmax),
       argmax_result_(ctx.allocator().createBuffer(ArgmaxOp::resultBytes(), MemoryUsage::DeviceLocal)),
-      pipeline_(ctx, decodeDesc(ctx, precision)) {}
+      pipeline_(ctx, decodeDesc(ctx, precision)),
+      fused_pipeline_(ctx, fusedDesc(precision, argmax_)),
+      finished_count_(zeroedCounter(ctx)) {}
 
 void DecodeOp::validate(const TensorView& heatmap, const TensorView& offsets, const FrameMapping& mapping,
                         const Buffer& out) const {
@@ -72,10 +91,6 @@ void DecodeOp::validate(const TensorView& heatmap, const TensorView& offsets, co
 void DecodeOp::record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& heatmap,
                       const TensorView& offsets, const FrameMapping& mapping, const Buffer& out) {
   validate(heatmap, offsets, mapping, out);
-  argmax_.record(rec, arena, heatmap, argmax_result_);
-  rec.barrier(Stage::Compute, Stage::Compute, "the argmax result is the decode's input");
-  BufferBinding bindings[] = {bind(argmax_result_), bind(offsets), bind(out)};
-  VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   DecodePush push{.width = uint32_t(heatmap.shape.w),
                   .plane = uint32_t(heatmap.shape.h * heatmap.shape.w),
                   .output_stride = float(output_stride_),
@@ -83,7 +98,15 @@ void DecodeOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor
                   .scale_y = mapping.scale_y,
                   .offset_x = mapping.offset_x,
                   .offset_y = mapping.offset_y};
-  rec.dispatch(pipeline_, set, push, {1, 1, 1});
+  if (argmax_.passCount(heatmap.shape) == 1) {
+    BufferBinding bindings[] = {bind(heatmap), bind(offsets), bind(out), bind(finished_count_)};
+    rec.dispatch(fused_pipeline_, arena.allocate(fused_pipeline_, bindings), push, {1, uint32_t(kKeypointCount), 1});
+    return;
+  }
+  argmax_.record(rec, arena, heatmap, argmax_result_);
+  rec.barrier(Stage::Compute, Stage::Compute, "the argmax result is the decode's input");
+  BufferBinding bindings[] = {bind(argmax_result_), bind(offsets), bind(out)};
+  rec.dispatch(pipeline_, arena.allocate(pipeline_, bindings), push, {1, 1, 1});
 }
 
 }  // namespace vkpose

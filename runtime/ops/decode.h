@@ -49,10 +49,14 @@ class DecodeOp {
   static uint64_t outputBytes() { return sizeof(PoseGpu); }
   const ArgmaxOp& argmax() const { return argmax_; }
 
-  // Records the argmax passes and the decode into `out` (a PoseGpu), with the
+  // Records the argmax and the decode into `out` (a PoseGpu), with the
   // mapping in push constants: one recording per (frame size, input size).
-  // The caller records the barrier that makes heatmap and offsets visible
-  // before, and the one that makes `out` visible to its reader after.
+  // A heatmap the argmax folds in one pass (every PoseNet size with the
+  // default config) is folded by the decode dispatch itself; larger ones get
+  // the argmax passes, a barrier and the decode. The caller records the
+  // barrier that makes heatmap and offsets visible before, and the one that
+  // makes `out` visible to its reader after. Recordings of one op must not
+  // run at the same time (they share the argmax scratch and a counter).
   void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& heatmap, const TensorView& offsets,
               const FrameMapping& mapping, const Buffer& out);
 
@@ -65,6 +69,8 @@ class DecodeOp {
   ArgmaxOp argmax_;
   Buffer argmax_result_;
   Pipeline pipeline_;
+  Pipeline fused_pipeline_;
+  Buffer finished_count_;  // fused: workgroups done this frame, zero between frames
 };
 
 }  // namespace vkpose

@@ -17,6 +17,7 @@
 #include "engine/transfer.h"
 #include "runtime/keypoints.h"
 #include "runtime/ops/decode.h"
+#include "tests/ops/heatmap_cases.h"
 #include "tests/ops/keypoint_reference.h"
 #include "tests/support/golden_data.h"
 #include "tests/support/gpu_test.h"
@@ -99,11 +100,35 @@ TEST_P(DecodeTest, MatchesCpuDecode) {
   }
 }
 
+// Ties, infinities and NaN (one scenario per keypoint) at every heatmap
+// size: the decode reports the CPU argmax's cell whether it folds the heatmap
+// itself (one pass) or reads the argmax op's result (several). Scores of
+// NaN and infinite logits are not compared: only the chosen cell matters here.
+TEST_P(DecodeTest, TiesInfinitiesAndNaNPickTheFirstMaximum) {
+  const DecodeCase& tc = GetParam();
+  VKPOSE_REQUIRE_PRECISION(tc.precision);
+  DecodeOp op(ctx(), tc.precision, kStride, tc.argmax);
+  uint32_t seed = test::kDefaultSeed;
+  for (Shape s : test::heatmapShapes()) {
+    SCOPED_TRACE(s.str() + ", " + std::to_string(op.argmax().passCount(s)) + " argmax passes");
+    std::vector<float> heat = test::asStored(test::edgeCasePlanes(s, seed++), tc.precision);
+    std::vector<float> offs(size_t(2 * kKeypointCount) * size_t(s.h * s.w), 0.f);
+    Tensor heatmap = Tensor::create(ctx(), s, tc.precision);
+    Tensor offsets = Tensor::create(ctx(), {2 * kKeypointCount, s.h, s.w}, tc.precision);
+    uploadTensor(ctx(), heatmap, heat);
+    uploadTensor(ctx(), offsets, offs);
+    PoseGpu got = runDecode(ctx(), op, heatmap, offsets, {});
+    std::vector<int> expected = test::cpuArgmaxPerChannel(heat, s);
+    for (int k = 0; k < kKeypointCount; ++k) EXPECT_EQ(got.keypoints[k].cell, uint32_t(expected[size_t(k)])) << k;
+  }
+}
+
 std::vector<DecodeCase> allCases() {
   std::vector<DecodeCase> cases;
   for (Precision p : {Precision::FP32, Precision::FP16Storage, Precision::FP16Arith}) {
     cases.push_back({std::string("default_") + precisionSuffix(p), p, {}});
-    cases.push_back({std::string("wg8_") + precisionSuffix(p), p, {8, 1}});
+    cases.push_back({std::string("wg8_") + precisionSuffix(p), p, {8, 1}});        // several passes
+    cases.push_back({std::string("wg32x4_") + precisionSuffix(p), p, {32, 4}});   // fused up to 11x11
   }
   return cases;
 }
@@ -245,6 +270,23 @@ TEST_F(DecodeArguments, BarriersSayWhy) {
   EXPECT_EQ(rec.dispatchCount(), passes + 1);
   ASSERT_EQ(rec.barrierReasons().size(), size_t(passes));
   EXPECT_EQ(rec.barrierReasons().back(), "the argmax result is the decode's input");
+}
+
+// A heatmap folded in one pass: the decode folds it itself, in one dispatch
+// and with no barrier of its own.
+TEST_F(DecodeArguments, OnePassHeatmapsAreFoldedByTheDecode) {
+  DecodeOp op(ctx(), Precision::FP32, kStride);
+  Tensor heatmap = Tensor::create(ctx(), {17, 65, 65}, Precision::FP32);
+  Tensor offsets = Tensor::create(ctx(), {34, 65, 65}, Precision::FP32);
+  Buffer out = ctx().allocator().createBuffer(DecodeOp::outputBytes(), MemoryUsage::DeviceLocal);
+  DescriptorArena arena(ctx());
+  CommandRecorder rec(ctx());
+  rec.begin();
+  op.record(rec, arena, heatmap, offsets, {}, out);
+  rec.end();
+  ASSERT_EQ(op.argmax().passCount(heatmap.shape), 1u);
+  EXPECT_EQ(rec.dispatchCount(), 1u);
+  EXPECT_TRUE(rec.barrierReasons().empty());
 }
 
 }  // namespace
