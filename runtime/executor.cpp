@@ -1,6 +1,8 @@
 #include "runtime/executor.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <variant>
 
@@ -12,6 +14,7 @@
 #include "runtime/ops/add.h"
 #include "runtime/ops/conv2d.h"
 #include "runtime/ops/depthwise.h"
+#include "runtime/ops/dw_pointwise.h"
 #include "runtime/ops/epilogue.h"
 #include "runtime/ops/pointwise.h"
 #include "runtime/ops/pool.h"
@@ -21,10 +24,10 @@ namespace vkpose {
 // Shared: executors of the same model, size and precision (the Estimator's
 // frame slots) share one copy of the weights and pipelines.
 using NodeOp = std::variant<std::shared_ptr<Conv2dOp>, std::shared_ptr<PointwiseOp>, std::shared_ptr<DepthwiseOp>,
-                            std::shared_ptr<PoolOp>, std::shared_ptr<AddOp>>;
+                            std::shared_ptr<PoolOp>, std::shared_ptr<AddOp>, std::shared_ptr<DwPointwiseOp>>;
 
 struct Executor::Step {
-  std::string name;  // escaped node name, for barrier reasons
+  std::string name;  // escaped node name ("dw+pw" for a fused pair), for barrier reasons
   std::vector<int> inputs;
   int output = 0;
   NodeOp op;
@@ -42,8 +45,11 @@ uint64_t tensorBytes(Shape shape, Precision precision) { return shape.vec4Count(
 
 // Each tensor lives from the node that writes it to the last node that reads
 // it. The input (written before the graph) and the outputs (read after it)
-// are kept apart from everything.
-std::vector<TensorLifetime> lifetimes(const Model& model, const ShapePlan& shapes, Precision precision) {
+// are kept apart from everything. A fused pair (`fused[i]`: node i with node
+// i + 1) writes its output while it still reads node i's input, so that
+// output is alive from node i on.
+std::vector<TensorLifetime> lifetimes(const Model& model, const ShapePlan& shapes, Precision precision,
+                                      const std::vector<bool>& fused) {
   std::vector<TensorLifetime> life(model.tensors.size());
   for (size_t t = 0; t < life.size(); ++t) life[t].bytes = tensorBytes(shapes.tensors[t], precision);
   life[size_t(model.input)].keep_distinct = true;
@@ -51,12 +57,28 @@ std::vector<TensorLifetime> lifetimes(const Model& model, const ShapePlan& shape
     const ModelNode& node = model.nodes[i];
     for (int t : node.inputs) life[size_t(t)].last_step = std::max(life[size_t(t)].last_step, int(i));
     life[size_t(node.output)].first_step = life[size_t(node.output)].last_step = int(i);
+    if (i > 0 && fused[i - 1]) life[size_t(node.output)].first_step = int(i - 1);
   }
   for (const ModelOutput& o : model.outputs) {
     life[size_t(o.tensor)].last_step = int(model.nodes.size());
     life[size_t(o.tensor)].keep_distinct = true;
   }
   return life;
+}
+
+// planMemory over the tensors that get memory; `skip` ones get offset 0.
+MemoryPlan planArena(const std::vector<TensorLifetime>& life, const std::vector<bool>& skip, uint64_t alignment) {
+  std::vector<TensorLifetime> kept;
+  std::vector<size_t> index;
+  for (size_t t = 0; t < life.size(); ++t)
+    if (!skip[t]) {
+      kept.push_back(life[t]);
+      index.push_back(t);
+    }
+  MemoryPlan packed = planMemory(kept, alignment);
+  MemoryPlan plan{std::vector<uint64_t>(life.size(), 0), packed.arena_bytes, packed.naive_bytes};
+  for (size_t k = 0; k < index.size(); ++k) plan.offsets[index[k]] = packed.offsets[k];
+  return plan;
 }
 
 // 1x1, stride 1, no padding: a matrix product per pixel, the pointwise kernel's job.
@@ -84,6 +106,59 @@ NodeOp makeOp(Context& ctx, const ModelNode& node, const ConvParams& window, Pre
       return std::make_shared<AddOp>(ctx, precision, node.epilogue);
   }
   throw Error("unknown node kind");
+}
+
+bool fusionEnabled(DwPointwiseFusion policy) {
+  if (policy != DwPointwiseFusion::Auto) return policy == DwPointwiseFusion::On;
+  const char* env = std::getenv("VKPOSE_FUSE_DWPW");
+  return env && std::strcmp(env, "1") == 0;
+}
+
+bool isModelOutput(const Model& model, int tensor) {
+  return std::any_of(model.outputs.begin(), model.outputs.end(),
+                     [&](const ModelOutput& o) { return o.tensor == tensor; });
+}
+
+// Live nodes other than `except` that read `tensor`.
+int otherReaders(const Model& model, const std::vector<bool>& live, int tensor, size_t except) {
+  int readers = 0;
+  for (size_t i = 0; i < model.nodes.size(); ++i)
+    if (live[i] && i != except)
+      readers += int(std::count(model.nodes[i].inputs.begin(), model.nodes[i].inputs.end(), tensor));
+  return readers;
+}
+
+// Node i is a depthwise 3x3 whose output only the pointwise node i + 1 reads.
+bool fusable(const Model& model, const ShapePlan& shapes, const std::vector<bool>& live, size_t i) {
+  if (i + 1 >= model.nodes.size() || !live[i] || !live[i + 1]) return false;
+  const ModelNode& dw = model.nodes[i];
+  const ModelNode& pw = model.nodes[i + 1];
+  if (dw.kind != NodeKind::DepthwiseConv2d || !fitsDepthwise3x3(shapes.windows[i])) return false;
+  if (pw.kind != NodeKind::Conv2d || !isPointwise(shapes.windows[i + 1]) || pw.inputs != std::vector{dw.output})
+    return false;
+  return !isModelOutput(model, dw.output) && otherReaders(model, live, dw.output, i + 1) == 0;
+}
+
+// Per node: whether it runs fused with the node after it.
+std::vector<bool> fusedPairs(const Model& model, const ShapePlan& shapes, const std::vector<bool>& live, bool enabled) {
+  std::vector<bool> fused(model.nodes.size(), false);
+  for (size_t i = 0; enabled && i < model.nodes.size(); ++i)
+    if (fusable(model, shapes, live, i)) fused[i++] = true;
+  return fused;
+}
+
+std::vector<bool> fusedAwayTensors(const Model& model, const std::vector<bool>& fused) {
+  std::vector<bool> away(model.tensors.size(), false);
+  for (size_t i = 0; i < model.nodes.size(); ++i)
+    if (fused[i]) away[size_t(model.nodes[i].output)] = true;
+  return away;
+}
+
+NodeOp makeFusedOp(Context& ctx, const ModelNode& dw, const ModelNode& pw, const ConvParams& dw_window,
+                   Precision precision) {
+  DwPointwiseLayers layers{{dw.out_channels, 1, dw_window}, dw.weights, dw.bias, dw.epilogue,
+                           pw.out_channels, pw.weights, pw.bias, pw.epilogue};
+  return std::make_shared<DwPointwiseOp>(ctx, layers, precision);
 }
 
 template <class Op>
@@ -123,7 +198,7 @@ std::vector<bool> liveNodes(const Model& model, const std::vector<ModelOutput>& 
 }  // namespace
 
 Executor::Executor(Context& ctx, const Model& model, int input_size, Precision precision,
-                   const std::vector<OutputRole>& outputs)
+                   const std::vector<OutputRole>& outputs, const ExecutorOptions& options)
     : input_size_(input_size),
       precision_(precision),
       input_tensor_(model.input),
@@ -131,18 +206,11 @@ Executor::Executor(Context& ctx, const Model& model, int input_size, Precision p
       descriptors_(ctx) {
   validateModel(model, "model");
   requirePrecision(ctx, precision);
-  ShapePlan shapes = planTensors(ctx, model);
+  ShapePlan shapes = planShapes(model, input_size_, input_size_);
   std::vector<bool> live = liveNodes(model, outputs_);
-  for (size_t i = 0; i < model.nodes.size(); ++i) {
-    const ModelNode& node = model.nodes[i];
-    if (!live[i]) continue;
-    try {
-      steps_.push_back(
-          {escapeText(node.name), node.inputs, node.output, makeOp(ctx, node, shapes.windows[i], precision)});
-    } catch (const Error& e) {
-      throw Error("Executor: " + describeNode(model, i) + ": " + e.what());
-    }
-  }
+  fused_ = fusedPairs(model, shapes, live, fusionEnabled(options.fuse_dw_pw));
+  planTensors(ctx, model, shapes);
+  buildSteps(ctx, model, shapes, live);
 }
 
 Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
@@ -151,25 +219,51 @@ Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
       input_tensor_(model.input),
       outputs_(ops_from.outputs_),
       steps_(ops_from.steps_),
+      fused_(ops_from.fused_),
       descriptors_(ctx) {
-  planTensors(ctx, model);
-  if (tensors_.size() != ops_from.tensors_.size())
-    throw Error("Executor: cannot share the ops of another model's executor");
+  auto refuse = [] { throw Error("Executor: cannot share the ops of another model's executor"); };
+  if (fused_.size() != model.nodes.size()) refuse();
+  planTensors(ctx, model, planShapes(model, input_size_, input_size_));
+  if (tensors_.size() != ops_from.tensors_.size()) refuse();
 }
 
-ShapePlan Executor::planTensors(Context& ctx, const Model& model) {
-  ShapePlan shapes = planShapes(model, input_size_, input_size_);
-  plan_ = planMemory(lifetimes(model, shapes, precision_), bindingAlignment(ctx));
+void Executor::buildSteps(Context& ctx, const Model& model, const ShapePlan& shapes, const std::vector<bool>& live) {
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    const ModelNode& node = model.nodes[i];
+    if (!live[i]) continue;
+    try {
+      if (fused_[i]) {
+        const ModelNode& pw = model.nodes[i + 1];
+        steps_.push_back({escapeText(node.name) + "+" + escapeText(pw.name), node.inputs, pw.output,
+                          makeFusedOp(ctx, node, pw, shapes.windows[i], precision_)});
+        ++i;
+        continue;
+      }
+      steps_.push_back(
+          {escapeText(node.name), node.inputs, node.output, makeOp(ctx, node, shapes.windows[i], precision_)});
+    } catch (const Error& e) {
+      throw Error("Executor: " + describeNode(model, i) + ": " + e.what());
+    }
+  }
+}
+
+void Executor::planTensors(Context& ctx, const Model& model, const ShapePlan& shapes) {
+  std::vector<bool> away = fusedAwayTensors(model, fused_);
+  plan_ = planArena(lifetimes(model, shapes, precision_, fused_), away, bindingAlignment(ctx));
   arena_ = ctx.allocator().createBuffer(plan_.arena_bytes, MemoryUsage::DeviceLocal);
   for (size_t t = 0; t < model.tensors.size(); ++t) {
     tensor_names_.push_back(escapeText(model.tensors[t].name));
+    if (away[t]) {  // never bound: a view of nothing
+      tensors_.emplace_back();
+      tensors_.back().shape = shapes.tensors[t];
+      continue;
+    }
     if (tensorBytes(shapes.tensors[t], precision_) > ctx.caps().max_storage_buffer_range)
       throw Error("Executor: tensor '" + tensor_names_.back() + "' (" + shapes.tensors[t].str() + ") at input size " +
                   std::to_string(input_size_) + " exceeds the device's storage buffer range of " +
                   std::to_string(ctx.caps().max_storage_buffer_range) + " bytes");
     tensors_.emplace_back(shapes.tensors[t], precision_, arena_, plan_.offsets[t]);
   }
-  return shapes;
 }
 
 Executor::~Executor() = default;

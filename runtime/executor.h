@@ -1,6 +1,7 @@
 // Runs a model's graph on the GPU at one input size. Everything is built at
 // construction: shapes (planShapes), the memory plan, one device buffer for
-// all activations, and one op per node with its pipeline and weights.
+// all activations, and one op per node with its pipeline and weights (one
+// for both nodes of a fused depthwise + pointwise pair, see DwPointwiseFusion).
 // record() then writes the whole network into a command buffer that is
 // replayed every frame: nothing is allocated, created or updated per frame.
 // Another input size is another Executor over the same Model (no reload).
@@ -35,6 +36,20 @@ namespace vkpose {
 
 class CommandRecorder;
 
+// Whether a depthwise 3x3 node and the pointwise node after it, its only
+// reader, run as one dispatch (runtime/ops/dw_pointwise.h). Auto:
+// VKPOSE_FUSE_DWPW=0/1 when set, else off. Fusion saves a dispatch and the
+// intermediate tensor's memory traffic, but on small planes it must repeat
+// the depthwise work per output block to keep a big GPU busy: on an H200 it
+// made PoseNet 1.4-2x slower at 257 and 513 (docs/performance.md), and on
+// lavapipe 50x. It stays for devices where memory traffic dominates (to be
+// measured: mobile GPUs).
+enum class DwPointwiseFusion { Auto, On, Off };
+
+struct ExecutorOptions {
+  DwPointwiseFusion fuse_dw_pw = DwPointwiseFusion::Auto;
+};
+
 class Executor {
  public:
   // Throws ModelError for an input size the model can't take (naming the
@@ -43,7 +58,7 @@ class Executor {
   // not built or run (the Estimator needs only heatmap and offsets, not the
   // multi-pose displacement heads). Empty means every model output.
   Executor(Context& ctx, const Model& model, int input_size, Precision precision,
-           const std::vector<OutputRole>& outputs = {});
+           const std::vector<OutputRole>& outputs = {}, const ExecutorOptions& options = {});
   // Another executor of the same model, input size and precision that shares
   // `ops_from`'s weights and pipelines (which must outlive neither: they are
   // reference counted) but has its own activation arena and descriptors.
@@ -56,9 +71,10 @@ class Executor {
   // allocates its descriptor sets (from the executor's own pool): record once
   // per command buffer, then replay that buffer.
   void record(CommandRecorder& rec);
-  // The same, calling after_step(i, node name) after node i's dispatch (GPU
+  // The same, calling after_step(i, step name) after step i's dispatch (GPU
   // timestamps per layer).
   void record(CommandRecorder& rec, const std::function<void(size_t, const std::string&)>& after_step);
+  // One name per dispatch: the node's, or "dw+pw" for a fused pair.
   std::vector<std::string> nodeNames() const;
 
   int inputSize() const { return input_size_; }
@@ -70,11 +86,12 @@ class Executor {
 
   uint64_t activationBytes() const { return plan_.arena_bytes; }        // the arena: the planned peak
   uint64_t naiveActivationBytes() const { return plan_.naive_bytes; }  // one buffer per tensor
-  uint32_t dispatchCount() const;                                      // one per node
+  uint32_t dispatchCount() const;  // one per node run, a fused pair counting once
 
  private:
   struct Step;
-  ShapePlan planTensors(Context& ctx, const Model& model);
+  void planTensors(Context& ctx, const Model& model, const ShapePlan& shapes);
+  void buildSteps(Context& ctx, const Model& model, const ShapePlan& shapes, const std::vector<bool>& live);
 
   int input_size_;
   Precision precision_;
@@ -83,8 +100,9 @@ class Executor {
   std::vector<std::string> tensor_names_;
   MemoryPlan plan_;
   Buffer arena_;
-  std::vector<TensorView> tensors_;  // per model tensor, into arena_
-  std::vector<Step> steps_;          // per node, in graph order
+  std::vector<TensorView> tensors_;  // per model tensor, into arena_ (unbound for a fused pair's intermediate)
+  std::vector<Step> steps_;          // per node run (a fused pair is one), in graph order
+  std::vector<bool> fused_;          // per model node: runs fused with the node after it
   DescriptorArena descriptors_;
 };
 

@@ -32,11 +32,6 @@ VKPOSE_PUSH_CONSTANTS(DepthwisePush);
 // planes; s2 tiles read twice the columns per output, hence half the width.
 int fastTileWidth(int stride) { return stride == 1 ? 8 : 4; }
 
-bool fitsFast3x3(const ConvParams& w) {
-  return w.kernel_h == 3 && w.kernel_w == 3 && w.dilation_h == 1 && w.dilation_w == 1 && w.stride_h == w.stride_w &&
-         (w.stride_h == 1 || w.stride_h == 2);
-}
-
 // Checks what holds for every input shape; windowOutputShape covers the rest per shape.
 void validateParams(const DepthwiseParams& params, const Epilogue& epilogue) {
   const ConvParams& w = params.window;
@@ -70,15 +65,14 @@ void validateConstants(const DepthwiseParams& params, const WeightData& weights,
 
 const DepthwiseParams& validated(const DepthwiseParams& params, const Epilogue& epilogue, const WeightData& weights,
                                  const WeightData& bias) {
-  validateParams(params, epilogue);
-  validateConstants(params, weights, bias);
+  validateDepthwise(params, epilogue, weights, bias);
   return params;
 }
 
 PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precision precision, Activation activation) {
   requirePrecision(ctx, precision);
   const ConvParams& w = params.window;
-  if (!fitsFast3x3(w))
+  if (!fitsDepthwise3x3(w))
     return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx), {}};
   std::string shader = std::string("dw3x3_s") + std::to_string(w.stride_h) + "_" + activationSuffix(activation) + "_" +
                        precisionSuffix(precision);
@@ -86,6 +80,17 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
 }
 
 }  // namespace
+
+bool fitsDepthwise3x3(const ConvParams& w) {
+  return w.kernel_h == 3 && w.kernel_w == 3 && w.dilation_h == 1 && w.dilation_w == 1 && w.stride_h == w.stride_w &&
+         (w.stride_h == 1 || w.stride_h == 2);
+}
+
+void validateDepthwise(const DepthwiseParams& params, const Epilogue& epilogue, const WeightData& weights,
+                       const WeightData& bias) {
+  validateParams(params, epilogue);
+  validateConstants(params, weights, bias);
+}
 
 std::string DepthwiseParams::str() const { return "c=" + std::to_string(channels) + "," + window.str(); }
 
@@ -98,7 +103,7 @@ DepthwiseOp::DepthwiseOp(Context& ctx, const DepthwiseParams& params, const Weig
     : params_(validated(params, epilogue, weights, bias)),
       precision_(precision),
       epilogue_(epilogue),
-      fast3x3_(fitsFast3x3(params.window)),
+      fast3x3_(fitsDepthwise3x3(params.window)),
       pipeline_(ctx, depthwiseDesc(ctx, params, precision, epilogue.activation)),
       weights_(uploadConstants(
           ctx, depthwiseC4Weights(weights, params.channels, params.window.kernel_h, params.window.kernel_w),

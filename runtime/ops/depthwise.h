@@ -36,6 +36,14 @@ struct DepthwiseParams {
   std::string str() const;  // "c=24,k=3x3,s=1x1,d=1x1,pad=1,1,1,1"
 };
 
+// The fast path's window: 3x3, dilation 1, equal strides of 1 or 2, any padding.
+bool fitsDepthwise3x3(const ConvParams& window);
+
+// Throws vkpose::Error naming what DepthwiseOp's constructor would refuse in
+// these arguments (also checked by the fused depthwise + pointwise op).
+void validateDepthwise(const DepthwiseParams& params, const Epilogue& epilogue, const WeightData& weights,
+                       const WeightData& bias);
+
 class DepthwiseOp {
  public:
   DepthwiseOp(Context& ctx, const DepthwiseParams& params, const std::vector<float>& weights,

@@ -67,15 +67,17 @@ Model smallModel() {
   return parseModel(serializeModel(m), "small model");
 }
 
-class ExecutorSmallModel : public GpuTest, public ::testing::WithParamInterface<Precision> {};
+class ExecutorSmallModel : public GpuTest, public ::testing::WithParamInterface<Precision> {
+ protected:
+  void expectMatchesTheReferenceExecutor(const ExecutorOptions& options);
+};
 
-TEST_P(ExecutorSmallModel, MatchesTheReferenceExecutor) {
+void ExecutorSmallModel::expectMatchesTheReferenceExecutor(const ExecutorOptions& options) {
   const Precision precision = GetParam();
-  VKPOSE_REQUIRE_PRECISION(precision);
   const Model model = smallModel();
   for (int size : {33, 49}) {  // one model, planned for two sizes
     SCOPED_TRACE("input size " + std::to_string(size));
-    Executor executor(ctx(), model, size, precision);
+    Executor executor(ctx(), model, size, precision, {}, options);
     std::vector<float> input = asStored(randomFloats(size_t(3 * size * size), kDefaultSeed + 7), precision);
     runPoisoned(ctx(), executor, input);
     std::vector<ref::Tensor> expected = runModelReference(model, {3, size, size, toDoubles(input)});
@@ -92,6 +94,17 @@ TEST_P(ExecutorSmallModel, MatchesTheReferenceExecutor) {
   }
 }
 
+TEST_P(ExecutorSmallModel, MatchesTheReferenceExecutor) {
+  VKPOSE_REQUIRE_PRECISION(GetParam());
+  expectMatchesTheReferenceExecutor({DwPointwiseFusion::Off});
+}
+
+// dw1 -> pw1 runs as one dispatch (DwPointwiseOp), on CPU devices too when forced.
+TEST_P(ExecutorSmallModel, MatchesTheReferenceExecutorWithDepthwisePointwiseFused) {
+  VKPOSE_REQUIRE_PRECISION(GetParam());
+  expectMatchesTheReferenceExecutor({DwPointwiseFusion::On});
+}
+
 INSTANTIATE_TEST_SUITE_P(Precisions, ExecutorSmallModel,
                          ::testing::Values(Precision::FP32, Precision::FP16Storage, Precision::FP16Arith),
                          [](const auto& param_info) { return std::string(precisionSuffix(param_info.param)); });
@@ -100,7 +113,7 @@ class ExecutorPlan : public GpuTest {};
 
 TEST_F(ExecutorPlan, OneDispatchPerNodeAndBarriersOnlyBetweenDependentOnes) {
   const Model model = smallModel();
-  Executor executor(ctx(), model, 33, Precision::FP32);
+  Executor executor(ctx(), model, 33, Precision::FP32, {}, {DwPointwiseFusion::Off});
   CommandRecorder rec(ctx());
   rec.begin();
   executor.record(rec);
@@ -116,6 +129,48 @@ TEST_F(ExecutorPlan, OneDispatchPerNodeAndBarriersOnlyBetweenDependentOnes) {
   EXPECT_LT(executor.activationBytes(), executor.naiveActivationBytes());
 }
 
+// Only dw1's output is read by its pointwise node alone; dw2's also feeds the
+// residual Add, so dw2 and pw2 stay two dispatches. The fused pair's
+// intermediate gets no memory, and the pair writes its output while it reads
+// conv0's, so the two must not share bytes.
+TEST_F(ExecutorPlan, FusesADepthwiseOnlyWhenThePointwiseIsItsOnlyReader) {
+  const Model model = smallModel();
+  Executor separate(ctx(), model, 33, Precision::FP32, {}, {DwPointwiseFusion::Off});
+  Executor fused(ctx(), model, 33, Precision::FP32, {}, {DwPointwiseFusion::On});
+  EXPECT_EQ(fused.dispatchCount(), model.nodes.size() - 1);
+  std::vector<std::string> names = fused.nodeNames();
+  ASSERT_EQ(names.size(), fused.dispatchCount());
+  EXPECT_EQ(names[1], "dw1+pw1");
+  EXPECT_EQ(names[2], "dw2");
+  EXPECT_LT(fused.naiveActivationBytes(), separate.naiveActivationBytes());
+  CommandRecorder rec(ctx());
+  rec.begin();
+  size_t steps = 0;
+  fused.record(rec, [&](size_t i, const std::string& name) {
+    EXPECT_EQ(name, names[i]);
+    ++steps;
+  });
+  rec.end();
+  EXPECT_EQ(steps, fused.dispatchCount());
+  EXPECT_EQ(rec.dispatchCount(), fused.dispatchCount());
+  EXPECT_EQ(rec.barrierReasons().front(), "'dw1+pw1' reads 'conv0' written by 'conv0'");
+}
+
+// A second executor sharing a fused executor's ops plans the same fusion.
+TEST_F(ExecutorPlan, SharesFusedOps) {
+  const Model model = smallModel();
+  Executor fused(ctx(), model, 33, Precision::FP32, {}, {DwPointwiseFusion::On});
+  Executor sharing(ctx(), model, fused);
+  EXPECT_EQ(sharing.nodeNames(), fused.nodeNames());
+  EXPECT_EQ(sharing.activationBytes(), fused.activationBytes());
+  std::vector<float> input = randomFloats(size_t(3 * 33 * 33), kDefaultSeed + 11);
+  std::vector<ref::Tensor> expected = runModelReference(model, {3, 33, 33, toDoubles(input)});
+  runPoisoned(ctx(), sharing, input);
+  const TensorView& view = sharing.output(OutputRole::Offsets);
+  const ref::Tensor& want = expected[size_t(model.outputs[1].tensor)];
+  EXPECT_TRUE(nearlyEqual(unpackC4HW4(downloadPackedView(ctx(), view), view.shape), want.data, 1e-4, 0));
+}
+
 int outputTensor(const Model& model, OutputRole role) {
   for (const ModelOutput& o : model.outputs)
     if (o.role == role) return o.tensor;
@@ -127,7 +182,8 @@ int outputTensor(const Model& model, OutputRole role) {
 // computes, sharing its ops with a second executor.
 TEST_F(ExecutorPlan, SkipsNodesThatFeedNoRequestedOutput) {
   const Model model = smallModel();
-  Executor executor(ctx(), model, 33, Precision::FP32, {OutputRole::Heatmap, OutputRole::Offsets});
+  Executor executor(ctx(), model, 33, Precision::FP32, {OutputRole::Heatmap, OutputRole::Offsets},
+                    {DwPointwiseFusion::Off});
   EXPECT_EQ(executor.dispatchCount(), model.nodes.size() - 2);
   expectError([&] { executor.output(OutputRole::DisplacementFwd); }, "no displacement_fwd output, or it was not asked for");
   Executor sharing(ctx(), model, executor);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (bundle from tools/gpu-bundle.sh): vkpose-bench at
+# a few input sizes once per value of one tuning variable, so the device's
+# best setting can be chosen from measurements. Writes tune-*.txt to $OUT.
+#   bash tools/gpu-tune.sh VKPOSE_POINTWISE_TILING 257,513 2,1,32,8,8 1,1,128
+#     (pixels,oc4_block,workgroup[,max_k_split[,min_slice]], runtime/ops/pointwise.cpp)
+#   bash tools/gpu-tune.sh VKPOSE_DWPW_TILING 257,513 4,4,32 8,4,32
+#     (oc4_block,k_split,pixels, runtime/ops/dw_pointwise.cpp)
+#   bash tools/gpu-tune.sh VKPOSE_FUSE_DWPW 257,513 0 1
+set -uo pipefail
+out=${OUT:-/tmp/vkpose-out}
+mkdir -p "$out"
+bundle=.gpu-bundle
+variable=$1
+sizes=$2
+shift 2
+if ! "$bundle/vkpose-info" >/dev/null 2>&1 && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+fi
+export VKPOSE_VALIDATION=0 VKPOSE_PIPELINE_CACHE=/tmp/vkpose-tune-cache.bin
+for value in "$@"; do
+  echo "== $variable=$value"
+  env "$variable=$value" "$bundle/vkpose-bench" --model "$bundle/posenet.vkpose" --sizes "$sizes" \
+    --iterations 100 --no-cold-start --no-per-layer >"$out/tune-$variable-${value//,/-}.txt" 2>/dev/null
+  grep -E "^ +[0-9]+ +[0-9]+x[0-9]+ " "$out/tune-$variable-${value//,/-}.txt" | head -n 8
+done
