@@ -1,5 +1,6 @@
 #include "engine/context.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -43,6 +44,14 @@ std::optional<uint32_t> computeQueueFamily(VkPhysicalDevice physical) {
   return any;
 }
 
+uint32_t queueCountOf(VkPhysicalDevice physical, uint32_t family) {
+  uint32_t count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
+  return family < count ? families[family].queueCount : 0;
+}
+
 DeviceSnapshot snapshotOf(VkPhysicalDevice physical, uint32_t index) {
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(physical, &props);
@@ -57,8 +66,8 @@ void checkExternalDevice(const ExternalDevice& external) {
   std::vector<VkQueueFamilyProperties> families(count);
   vkGetPhysicalDeviceQueueFamilyProperties(external.physical_device, &count, families.data());
   if (external.queue_family >= count)
-    throw Error("ExternalDevice: queue family " + std::to_string(external.queue_family) + " does not exist (the device has " +
-                std::to_string(count) + ")");
+    throw Error("ExternalDevice: queue family " + std::to_string(external.queue_family) +
+                " does not exist (the device has " + std::to_string(count) + ")");
   if (!(families[external.queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT))
     throw Error("ExternalDevice: queue family " + std::to_string(external.queue_family) + " does not support compute");
   VkPhysicalDeviceProperties props;
@@ -99,7 +108,8 @@ EnabledFeatures enabledFeatures(const VkPhysicalDeviceFeatures2* chain) {
         on.int8 |= f->shaderInt8;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   return on;
@@ -124,16 +134,19 @@ void maskToEnabled(Capabilities& caps, const ExternalDevice& external) {
   caps.cooperative_matrix_khr =
       caps.cooperative_matrix_khr && listed(external.enabled_extensions, "VK_KHR_cooperative_matrix");
   if (!caps.cooperative_matrix_nv && !caps.cooperative_matrix_khr) caps.cooperative_matrix_shapes.clear();
-  caps.subgroup_size_control = caps.subgroup_size_control &&
-      (caps.api_version >= VK_API_VERSION_1_3 || listed(external.enabled_extensions, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME));
+  caps.subgroup_size_control =
+      caps.subgroup_size_control && (caps.api_version >= VK_API_VERSION_1_3 ||
+                                     listed(external.enabled_extensions, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME));
 }
 
 }  // namespace
 
 std::string defaultPipelineCachePath() {
   if (const char* env = std::getenv("VKPOSE_PIPELINE_CACHE")) return env;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/vkpose/pipeline-cache.bin";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/vkpose/pipeline-cache.bin";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/vkpose/pipeline-cache.bin";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/vkpose/pipeline-cache.bin";
   return {};
 }
 
@@ -165,8 +178,8 @@ void Context::createServices(const ContextOptions& options) {
   VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   VKPOSE_VK(vkCreateFence(device_, &fence_info, nullptr, &fence_));
   allocator_ = std::make_unique<Allocator>(physical_, device_);
-  pipeline_cache_ = std::make_unique<PipelineCache>(device_, caps_,
-                                                    options.pipeline_cache_path.value_or(defaultPipelineCachePath()));
+  pipeline_cache_ =
+      std::make_unique<PipelineCache>(device_, caps_, options.pipeline_cache_path.value_or(defaultPipelineCachePath()));
 }
 
 void Context::adoptHandles(const ExternalDevice& external) {
@@ -176,6 +189,7 @@ void Context::adoptHandles(const ExternalDevice& external) {
   physical_ = external.physical_device;
   device_ = external.device;
   queue_ = external.queue;
+  frame_queues_ = {queue_};
   queue_family_ = external.queue_family;
   caps_ = queryCapabilities(instance_, physical_, queue_family_);
   maskToEnabled(caps_, external);
@@ -211,7 +225,8 @@ void Context::createInstance(bool validation, bool validation_required) {
   info.ppEnabledExtensionNames = extensions.data();
   VkResult r = vkCreateInstance(&info, nullptr, &instance_);
   if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
-    throw Error("no Vulkan driver found (VK_ERROR_INCOMPATIBLE_DRIVER); install a Vulkan driver such as mesa-vulkan-drivers");
+    throw Error(
+        "no Vulkan driver found (VK_ERROR_INCOMPATIBLE_DRIVER); install a Vulkan driver such as mesa-vulkan-drivers");
   VKPOSE_VK(r);
   if (validation) {
     auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
@@ -238,11 +253,12 @@ void Context::pickPhysicalDevice(const std::string& override_spec) {
 }
 
 void Context::createDevice() {
-  float priority = 1.0f;
+  uint32_t queue_count = std::clamp(queueCountOf(physical_, queue_family_), 1u, kMaxFrameQueues);
+  std::vector<float> priorities(queue_count, 1.0f);
   VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queue_info.queueFamilyIndex = queue_family_;
-  queue_info.queueCount = 1;
-  queue_info.pQueuePriorities = &priority;
+  queue_info.queueCount = queue_count;
+  queue_info.pQueuePriorities = priorities.data();
 
   // Enable exactly the optional features the capability snapshot found.
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
@@ -270,7 +286,9 @@ void Context::createDevice() {
   info.enabledExtensionCount = uint32_t(extensions.size());
   info.ppEnabledExtensionNames = extensions.data();
   VKPOSE_VK(vkCreateDevice(physical_, &info, nullptr, &device_));
-  vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
+  frame_queues_.resize(queue_count);
+  for (uint32_t i = 0; i < queue_count; ++i) vkGetDeviceQueue(device_, queue_family_, i, &frame_queues_[i]);
+  queue_ = frame_queues_.front();
 }
 
 void Context::submitAndWait(VkCommandBuffer cmd) {

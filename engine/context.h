@@ -2,8 +2,6 @@
 // services built on them (allocator, pipeline cache, validation log).
 #pragma once
 
-#include "engine/vulkan_api.h"
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,18 +11,21 @@
 #include "engine/device_select.h"
 #include "engine/memory.h"
 #include "engine/validation.h"
+#include "engine/vulkan_api.h"
 
 namespace vkpose {
 
 class PipelineCache;
 
 struct ContextOptions {
-  // Index or name substring; empty means the VKPOSE_DEVICE environment variable, else automatic.
+  // Index or name substring; empty means the VKPOSE_DEVICE environment
+  // variable, else automatic.
   std::string device;
   // Unset means VKPOSE_VALIDATION from the environment, else the build default.
   std::optional<bool> validation;
   // Unset means VKPOSE_PIPELINE_CACHE from the environment, else
-  // $XDG_CACHE_HOME/vkpose (or ~/.cache/vkpose); an empty string disables the disk cache.
+  // $XDG_CACHE_HOME/vkpose (or ~/.cache/vkpose); an empty string disables the
+  // disk cache.
   std::optional<std::string> pipeline_cache_path;
 };
 
@@ -52,9 +53,12 @@ struct ExternalDevice {
   std::vector<std::string> enabled_extensions;
 };
 
+inline constexpr uint32_t kMaxFrameQueues = 4;
+
 class Context {
  public:
-  // Throws vkpose::Error with a readable message when there is no loader or no usable device.
+  // Throws vkpose::Error with a readable message when there is no loader or no
+  // usable device.
   static std::unique_ptr<Context> create(const ContextOptions& options = {});
   // Uses the host's instance, device and queue (see ExternalDevice). Only
   // options.pipeline_cache_path is read: validation is whatever the host's
@@ -68,7 +72,15 @@ class Context {
   VkInstance instance() const { return instance_; }
   VkPhysicalDevice physicalDevice() const { return physical_; }
   VkDevice device() const { return device_; }
+  // The queue for set-up work, GpuFrames and anything ordered against the
+  // host's own submissions (an adopted device's only queue).
   VkQueue queue() const { return queue_; }
+  // Queues for frames from host memory, queue() first: frames in flight on
+  // different queues overlap on the GPU, so one frame's barriers leave the
+  // units idle only if no other frame has work. One queue on an adopted
+  // device or a driver with one; up to kMaxFrameQueues otherwise.
+  VkQueue frameQueue(size_t slot) const { return frame_queues_[slot % frame_queues_.size()]; }
+  size_t frameQueueCount() const { return frame_queues_.size(); }
   uint32_t queueFamily() const { return queue_family_; }
   const Capabilities& caps() const { return caps_; }
   const DeviceChoice& deviceChoice() const { return choice_; }
@@ -95,6 +107,7 @@ class Context {
   VkPhysicalDevice physical_ = VK_NULL_HANDLE;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
+  std::vector<VkQueue> frame_queues_;
   uint32_t queue_family_ = 0;
   VkFence fence_ = VK_NULL_HANDLE;
   bool owns_device_ = true;

@@ -2,6 +2,9 @@
 // checks the destructor), and the error for a device that does not exist.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "engine/error.h"
 #include "engine/pipeline.h"
 #include "tests/support/gpu_test.h"
@@ -40,6 +43,25 @@ TEST(Context, CreateUseDestroyIsValidationClean) {
     Pipeline p(*ctx, {"selftest_fp32", 2, 8, {64, 1, 1}, {0}});
   }
   EXPECT_EQ(ctx->validationLog().count(), 0u);
+}
+
+// As many frame queues as the compute family has, up to the cap; the first
+// is queue() itself, and slots beyond the count wrap round.
+TEST(Context, FrameQueuesComeFromTheComputeFamily) {
+  Context& ctx = gpu();
+  uint32_t family_count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(family_count);
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, families.data());
+  size_t expected = std::min<size_t>(families[ctx.queueFamily()].queueCount, kMaxFrameQueues);
+  ASSERT_EQ(ctx.frameQueueCount(), expected);
+  EXPECT_EQ(ctx.frameQueue(0), ctx.queue());
+  for (size_t i = 0; i < expected; ++i) {
+    VkQueue q = VK_NULL_HANDLE;
+    vkGetDeviceQueue(ctx.device(), ctx.queueFamily(), uint32_t(i), &q);
+    EXPECT_EQ(ctx.frameQueue(i), q) << "frame queue " << i;
+    EXPECT_EQ(ctx.frameQueue(i + expected), q) << "slot " << i + expected << " wraps round";
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/context.h"
 #include "engine/error.h"
 #include "runtime/capi/vkpose_vulkan.h"
 #include "runtime/estimator.h"
@@ -185,6 +186,15 @@ TEST_F(Embedding, HostKeepsItsDeviceAfterTheEstimator) {
   expectGoldenPose(estimator().estimate(imageFrame(*again, GpuFrame::Kind::SampledImage,
                                                    VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL)),
                    kPhoto, 257);
+}
+
+// Frames must stay in the order of the host's own submissions, and the host
+// created only one queue for us: every frame slot submits to it.
+TEST_F(Embedding, AdoptedDeviceUsesOnlyTheHostsQueue) {
+  std::unique_ptr<Context> ctx = Context::adopt(host_.external());
+  ASSERT_EQ(ctx->frameQueueCount(), 1u);
+  for (size_t slot = 0; slot < kMaxFramesInFlight; ++slot) EXPECT_EQ(ctx->frameQueue(slot), host_.queue());
+  EXPECT_EQ(ctx->queue(), host_.queue());
 }
 
 TEST_F(Embedding, RefusesBadGpuFramesClearly) {
