@@ -101,6 +101,14 @@ function checkSize(entry, report, options, model) {
       }
     }
   }
+  // The latency runs without a copy at submit: the frame on the GPU, and written in place.
+  for (const k of ['gpu_frame', 'in_place_frame']) {
+    const run = entry[k];
+    if (!expect(run && typeof run === 'object', `${where}.${k} missing`)) continue;
+    checkSummary(run.latency_ms, `${where}.${k}.latency_ms`, iterations);
+    if (report.environment.timestamps) checkSummary(run.gpu_ms, `${where}.${k}.gpu_ms`, iterations);
+    else expect(run.gpu_ms === null, `${where}.${k}.gpu_ms is there though the queue has no timestamps`);
+  }
   const t = entry.throughput;
   expect(t && positive(t.frames_per_second) && t.frames === iterations && positive(t.seconds), `${where}.throughput malformed`);
   const m = entry.memory_bytes;

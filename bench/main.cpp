@@ -50,7 +50,8 @@ int run(BenchOptions options, const std::vector<std::string>& argv) {
   if (cold_size != 0) checkSize(cold_size, model);
 
   MeasureSettings settings{options.model, options.fp16 ? Precision::FP16Storage : Precision::FP32,
-                           options.in_flight, options.iterations, options.warmup, options.per_layer};
+                           options.in_flight, options.iterations, options.warmup, options.per_layer,
+                           options.fence_spin_us};
   Measurer measurer(settings, frame, options.sizes.front(), progress);
   BenchResults r;
   r.env = describeEnvironment(measurer.estimator().context(), argv);

@@ -1,6 +1,7 @@
 #include "bench/measure.h"
 
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <map>
 
@@ -26,6 +27,7 @@ EstimatorOptions estimatorOptions(const MeasureSettings& s, int size, int in_fli
   o.precision = s.precision;
   o.frames_in_flight = in_flight;
   o.gpu_timing = timing;
+  o.fence_spin_us = s.fence_spin_us;
   return o;
 }
 
@@ -41,15 +43,17 @@ struct TimedRun {
   Pose last_pose;
 };
 
-// `iterations` estimate() calls one at a time (a host Frame or a GpuFrame):
-// host latency around each, and the GPU time of each from its timestamps.
-template <class AnyFrame>
-TimedRun timeEstimates(Estimator& estimator, const AnyFrame& frame, int iterations, Progress& progress,
+// `iterations` estimate() calls one at a time: `next()` readies each frame (a
+// host Frame or a GpuFrame) before the clock starts; host latency is timed
+// around estimate(), and the GPU time of each frame read from its timestamps.
+template <class NextFrame>
+TimedRun timeEstimates(Estimator& estimator, NextFrame&& next, int iterations, Progress& progress,
                        const std::string& what) {
   progress.begin(what, iterations);
   std::vector<double> latency, total, pre, net, dec;
   TimedRun run;
   for (int i = 0; i < iterations; ++i) {
+    auto frame = next();
     Clock::time_point start = Clock::now();
     run.last_pose = estimator.estimate(frame);
     latency.push_back(msSince(start));
@@ -107,6 +111,7 @@ SizeResult Measurer::measure(int size, const std::string& label) {
   progress_.end();
   measureLatency(result, label);
   measureGpuFrameLatency(result, label);
+  measureInPlaceLatency(result, label);
   measureThroughput(result, label);
   EstimatorMemory m = timed_->memory();
   result.memory = {m.weights, m.activations, m.staging, m.readback, m.total, m.device_memory, settings_.in_flight};
@@ -124,7 +129,8 @@ void Measurer::measureLatency(SizeResult& result, const std::string& label) {
     timed_->estimate(f);
     progress_.tick(i + 1);
   }
-  TimedRun run = timeEstimates(*timed_, f, settings_.iterations, progress_, label + ": GPU time and latency");
+  TimedRun run =
+      timeEstimates(*timed_, [&] { return f; }, settings_.iterations, progress_, label + ": GPU time and latency");
   result.latency = run.latency;
   result.pose_score = run.last_pose.score;
   result.confident_keypoints = confidentKeypoints(run.last_pose);
@@ -147,9 +153,35 @@ void Measurer::measureGpuFrameLatency(SizeResult& result, const std::string& lab
   GpuFrame f = gpuFrame();
   for (int i = 0; i < settings_.warmup; ++i) timed_->estimate(f);
   TimedRun run =
-      timeEstimates(*timed_, f, settings_.iterations, progress_, label + ": latency with the frame on the GPU");
+      timeEstimates(*timed_, [&] { return f; }, settings_.iterations, progress_, label + ": latency with the frame on the GPU");
   result.latency_gpu_frame = run.latency;
   result.gpu_gpu_frame = run.gpu;
+}
+
+// A decoder writing into the staging buffer itself (Estimator::acquireFrame):
+// the frame is acquired and written (memcpy from the source frame) before the
+// clock starts, so the latency runs from handing it over to the pose, with no
+// copy inside submit.
+Frame Measurer::inPlaceFrame() {
+  std::optional<AcquiredFrame> acquired =
+      timed_->acquireFrame(FrameLayout::packed(frame_.width, frame_.height, PixelFormat::RGBA8));
+  if (!acquired) throw Error("in-place latency run: no free frame slot");
+  std::memcpy(acquired->pixels, frame_.rgba.data(), frame_.rgba.size());
+  return acquired->frame();
+}
+
+void Measurer::measureInPlaceLatency(SizeResult& result, const std::string& label) {
+  uint64_t in_place_before = timed_->hostFrameCounts().in_place;
+  for (int i = 0; i < settings_.warmup; ++i) timed_->estimate(inPlaceFrame());
+  TimedRun run = timeEstimates(*timed_, [&] { return inPlaceFrame(); }, settings_.iterations, progress_,
+                               label + ": latency with the frame written in place");
+  // A frame that silently took the copy path would make this run measure the wrong thing.
+  uint64_t in_place = timed_->hostFrameCounts().in_place - in_place_before;
+  if (in_place != uint64_t(settings_.warmup + settings_.iterations))
+    throw Error("in-place latency run: only " + std::to_string(in_place) + " of " +
+                std::to_string(settings_.warmup + settings_.iterations) + " frames were submitted without a copy");
+  result.latency_in_place = run.latency;
+  result.gpu_in_place = run.gpu;
 }
 
 // N frames in flight: submit while a slot is free, else collect the oldest.

@@ -1,11 +1,14 @@
 // The per-size measurements on the Estimator (docs/benchmarks.md):
 //   GPU time   GpuTimingMode::Total, median over the latency run's frames
 //   per layer  a second Estimator with GpuTimingMode::PerLayer, one frame slot
-//   latency    estimate() on the host frame: submit, wait, pose in host memory
+//   latency    estimate() on the host frame: submit, wait, pose in host memory;
+//              again with the frame on the GPU (GpuFrame), and written in place
+//              into the staging buffer (acquireFrame), neither copied at submit
 //   throughput N frames kept in flight, the oldest collected when all are held
 //   memory     Estimator::memory() after the throughput run (every slot staged)
 #pragma once
 
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -24,6 +27,7 @@ struct MeasureSettings {
   int iterations = 100;
   int warmup = 3;
   bool per_layer = true;
+  std::optional<int> fence_spin_us;
 };
 
 class Measurer {
@@ -44,6 +48,8 @@ class Measurer {
   void measureLatency(SizeResult& result, const std::string& label);
   void measureGpuFrameLatency(SizeResult& result, const std::string& label);
   GpuFrame gpuFrame();
+  void measureInPlaceLatency(SizeResult& result, const std::string& label);
+  Frame inPlaceFrame();
   void measureThroughput(SizeResult& result, const std::string& label);
   void measurePerLayer(SizeResult& result, const std::string& label);
   Frame frame() const;

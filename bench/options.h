@@ -1,6 +1,7 @@
 // vkpose-bench's command line, parsed without side effects.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct BenchOptions {
   std::vector<int> sizes = {161, 257, 385, 513, 641, 801};
   int frame_width = 1280, frame_height = 720;  // the RGBA8 frame handed to the Estimator
   int in_flight = 2;                            // frames in flight for the throughput run
+  std::optional<int> fence_spin_us;             // EstimatorOptions::fence_spin_us; unset: its default
   bool fp16 = false;                            // Precision::FP16Storage
   int iterations = 100;                         // measured frames per size and measurement
   int warmup = 3;                               // frames before measuring, per size and measurement

@@ -54,6 +54,8 @@ json sizeResult(const SizeResult& s) {
             {"confident_keypoints", s.confident_keypoints}};
   j["gpu_frame"] = {{"latency_ms", summary(s.latency_gpu_frame)},
                     {"gpu_ms", s.gpu_gpu_frame ? summary(s.gpu_gpu_frame->total) : json(nullptr)}};
+  j["in_place_frame"] = {{"latency_ms", summary(s.latency_in_place)},
+                         {"gpu_ms", s.gpu_in_place ? summary(s.gpu_in_place->total) : json(nullptr)}};
   j["gpu_ms"] = s.gpu ? json{{"total", summary(s.gpu->total)},
                              {"preprocess", s.gpu->preprocess_ms},
                              {"network", s.gpu->network_ms},
@@ -112,6 +114,11 @@ std::string reportJson(const BenchResults& r) {
                            "which adds overhead of its own"},
       {"latency_ms", "host steady_clock around Estimator::estimate(): frame handed over (copied and submitted) to "
                      "keypoints in host memory"},
+      {"gpu_frame", "latency_ms and gpu_ms as above with the frame already in a device-local buffer (GpuFrame): "
+                    "no copy into staging"},
+      {"in_place_frame", "latency_ms and gpu_ms as above with the frame written into the staging buffer "
+                         "(Estimator::acquireFrame, then a memcpy from the source frame) before the clock starts: "
+                         "the timed estimate() copies nothing"},
       {"throughput", "frames_in_flight frames kept in flight, the oldest collected when every slot is held"},
       {"memory_bytes", "Estimator::memory() after the throughput run: activations, staging and readback per frame "
                        "slot; weights = the rest of what the allocator handed out (weights, biases, decode scratch, "

@@ -90,6 +90,22 @@ void printGpuFrame(const BenchResults& r, std::FILE* out) {
   }
 }
 
+// Zero-copy host frames (acquireFrame): the same frame written in place.
+void printInPlace(const BenchResults& r, std::FILE* out) {
+  std::fprintf(out,
+               "\nThe same frame written in place (acquireFrame: written into the staging buffer before the clock\n"
+               "starts, as a decoder would): no copy at submit. copy saved = host-frame latency - this latency.\n");
+  std::fprintf(out, "%5s %9s %9s %9s %14s %16s\n", "size", "GPU", "latency", "lat p99", "latency - GPU",
+               "copy saved");
+  for (const SizeResult& s : r.sizes) {
+    double gpu = s.gpu_in_place ? s.gpu_in_place->total.median : kNone;
+    double over = s.gpu_in_place ? s.latency_in_place.median - gpu : kNone;
+    std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), s.latency_in_place.median,
+                 s.latency_in_place.p99, ms(over, 14).c_str(),
+                 ms(s.latency.median - s.latency_in_place.median, 16).c_str());
+  }
+}
+
 void printMemory(const BenchResults& r, std::FILE* out) {
   std::fprintf(out,
                "\nDevice memory, MiB (%d frame slots: activations, staging and readback are per slot; weights are\n"
@@ -187,6 +203,7 @@ void printTable(const BenchResults& results, std::FILE* out) {
   printHeader(results, out);
   printTimes(results, out);
   printGpuFrame(results, out);
+  printInPlace(results, out);
   printMemory(results, out);
   printLayers(results, out);
   printColdStart(results, out);

@@ -50,6 +50,10 @@ struct SizeResult {
   // buffer, as a host engine's texture would be): no copy into staging.
   Summary latency_gpu_frame;
   std::optional<GpuTimes> gpu_gpu_frame;
+  // The host frame written in place (Estimator::acquireFrame; the write is
+  // done before the clock starts, as a decoder's): no copy inside submit.
+  Summary latency_in_place;
+  std::optional<GpuTimes> gpu_in_place;
   double throughput_fps = 0;               // frames_in_flight frames kept in flight
   int throughput_frames = 0;
   double throughput_seconds = 0;

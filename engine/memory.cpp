@@ -44,6 +44,14 @@ void Buffer::write(const void* data, uint64_t bytes, uint64_t offset) {
   owner_->flush(allocation_, offset, bytes);
 }
 
+void Buffer::flush(uint64_t bytes, uint64_t offset) const {
+  if (!mapped_) throw Error("Buffer::flush on a buffer that is not host-visible");
+  if (offset + bytes > size_)
+    throw Error("Buffer::flush of " + std::to_string(bytes) + " bytes at " + std::to_string(offset) +
+                " overruns the buffer's " + std::to_string(size_) + " bytes");
+  owner_->flush(allocation_, offset, bytes);
+}
+
 void Buffer::read(void* data, uint64_t bytes, uint64_t offset) const {
   if (!mapped_) throw Error("Buffer::read on a buffer that is not host-visible");
   if (offset + bytes > size_)

@@ -48,6 +48,11 @@ class Buffer {
   // read() invalidates when the memory is not host-coherent.
   void write(const void* data, uint64_t bytes, uint64_t offset = 0);
   void read(void* data, uint64_t bytes, uint64_t offset = 0) const;
+  // For writing in place (the Estimator's in-place frames): the mapped bytes
+  // (null unless host-visible), and the flush that makes `bytes` from
+  // `offset` visible to the GPU when the memory is not host-coherent.
+  uint8_t* mapped() const { return mapped_; }
+  void flush(uint64_t bytes, uint64_t offset = 0) const;
 
  private:
   friend class Allocator;

@@ -1,6 +1,7 @@
 #include "runtime/estimator.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,15 +42,33 @@ void checkModelOutputs(const Model& model, const std::string& path) {
 // Larger frames are refused rather than downscaled (kEstimatorMaxFrameSide).
 void checkFrameSide(int width, int height) {
   if (width > kEstimatorMaxFrameSide || height > kEstimatorMaxFrameSide)
-    throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) +
-                " exceeds the limit of " + std::to_string(kEstimatorMaxFrameSide) +
-                " pixels per side (downscale it first)");
+    throw Error("Estimator: frame " + std::to_string(width) + "x" + std::to_string(height) + " exceeds the limit of " +
+                std::to_string(kEstimatorMaxFrameSide) + " pixels per side (downscale it first)");
+}
+
+void checkLayout(const FrameLayout& layout) {
+  checkFrameSide(layout.width, layout.height);
+  validateFrameLayout(layout);  // empty frames, row strides smaller than a row
 }
 
 void checkFrame(const Frame& frame) {
   if (!frame.pixels) throw Error("Estimator: frame pixels are null");
-  checkFrameSide(frame.layout.width, frame.layout.height);
-  validateFrameLayout(frame.layout);  // empty frames, row strides smaller than a row
+  checkLayout(frame.layout);
+}
+
+// The bytes a host frame's pixels span: the last row is not padded to the
+// stride.
+uint64_t spannedBytes(const FrameLayout& layout) {
+  return uint64_t(layout.height - 1) * layout.row_stride + uint64_t(layout.width) * pixelBytes(layout.format);
+}
+
+bool sameLayout(const FrameLayout& a, const FrameLayout& b) {
+  return a.width == b.width && a.height == b.height && a.row_stride == b.row_stride && a.format == b.format;
+}
+
+std::string layoutText(const FrameLayout& layout) {
+  return std::to_string(layout.width) + "x" + std::to_string(layout.height) + " " + pixelFormatName(layout.format) +
+         " with row stride " + std::to_string(layout.row_stride);
 }
 
 // A GpuFrame's layout is checked against its buffer or image when recorded.
@@ -88,6 +107,52 @@ struct Estimator::Impl {
   std::optional<GpuTiming> last_timing;
 
   bool broken = false;  // a failed re-plan could not be undone
+  HostFrameCounts host_frames;
+
+  // The frame acquireFrame handed out, and the slot it reserved: no other
+  // submit can take that slot first, since any submit ends the acquisition.
+  struct Acquired {
+    FrameSlot* slot = nullptr;
+    const uint8_t* pixels = nullptr;
+    FrameLayout layout;
+  };
+  std::optional<Acquired> acquired;
+  // The last acquired frame's bytes after it ended: its staging may since
+  // have been freed (grown), so reading it would read memory vkpose reuses.
+  const uint8_t* retired = nullptr;
+  uint64_t retired_bytes = 0;
+
+  std::optional<Acquired> endAcquisition() {
+    std::optional<Acquired> ended = std::exchange(acquired, std::nullopt);
+    if (ended) retired = ended->pixels, retired_bytes = ended->layout.requiredBytes();
+    return ended;
+  }
+
+  bool pointsIntoStaging(const Frame& frame) const {
+    auto begin = reinterpret_cast<uintptr_t>(frame.pixels), old = reinterpret_cast<uintptr_t>(retired);
+    uint64_t bytes = spannedBytes(frame.layout);
+    if (retired && begin < old + retired_bytes && old < begin + bytes) return true;
+    for (const auto& slot : slots)
+      if (slot->stagingOverlaps(frame.pixels, bytes)) return true;
+    return false;
+  }
+
+  // The slot whose staging already holds `frame` (written in place), or null
+  // for a frame to copy. Copying from a staging buffer is refused: the slot
+  // may be in flight, re-filled or freed, so the bytes would be stale.
+  FrameSlot* inPlaceSlot(const Frame& frame, const std::optional<Acquired>& ended) const {
+    if (ended && frame.pixels == ended->pixels) {
+      if (!sameLayout(frame.layout, ended->layout))
+        throw Error("Estimator::submit: the frame is the acquired one but its layout " + layoutText(frame.layout) +
+                    " is not the " + layoutText(ended->layout) +
+                    " it was acquired for; acquire it for the layout you submit");
+      return ended->slot;
+    }
+    if (pointsIntoStaging(frame))
+      throw Error(
+          "Estimator::submit: the frame's pixels point into vkpose's staging memory but are not the frame acquired now; an acquired frame is valid only until the next submit, estimate, acquireFrame, setInputSize or forgetGpuFrame: acquire another");
+    return nullptr;
+  }
 
   void replan(int size) {
     for (size_t i = 0; i < slots.size(); ++i)
@@ -96,9 +161,13 @@ struct Estimator::Impl {
     broken = false;
   }
 
-  FrameSlot* freeSlot() {
+  void checkUsable() const {
     if (broken)
       throw Error("Estimator: unusable after a failed setInputSize that could not be undone; call setInputSize again");
+  }
+
+  FrameSlot* freeSlot() {
+    checkUsable();
     for (auto& slot : slots)
       if (!slot->ticket()) return slot.get();
     return nullptr;
@@ -111,24 +180,50 @@ struct Estimator::Impl {
   }
 };
 
+namespace {
+
+void checkFenceSpin(const EstimatorOptions& options) {
+  if (options.fence_spin_us && (*options.fence_spin_us < 0 || *options.fence_spin_us > kMaxFenceSpinUs))
+    throw Error("Estimator: fence_spin_us " + std::to_string(*options.fence_spin_us) + " is outside 0.." +
+                std::to_string(kMaxFenceSpinUs));
+}
+
+std::chrono::microseconds fenceSpin(const EstimatorOptions& options, const Capabilities& caps) {
+  if (options.fence_spin_us) return std::chrono::microseconds(*options.fence_spin_us);
+  return std::chrono::microseconds(caps.device_type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 0 : 2000);
+}
+
+}  // namespace
+
 Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<Impl>()) {
   checkOptions(options);
   impl_->options = options;
   impl_->model = loadModel(options.model_path);
   checkInputSize(options.input_size, impl_->model);
-  if (options.input_size_policy == InputSizePolicy::FromFrame) checkInputSize(options.max_auto_input_size, impl_->model);
+  if (options.input_size_policy == InputSizePolicy::FromFrame)
+    checkInputSize(options.max_auto_input_size, impl_->model);
   checkModelOutputs(impl_->model, options.model_path);
+  checkFenceSpin(options);
   impl_->ctx = makeContext(options);
   if (!deviceSupports(*impl_->ctx, options.precision))
     throw Error(std::string("Estimator: device ") + impl_->ctx->caps().device_name + " does not support precision " +
                 precisionSuffix(options.precision));
-  SlotConfig config{options.precision, options.resize, options.roi,
-                    PixelNormalisation::fromMetadata(impl_->model.metadata), impl_->model.metadata.output_stride,
-                    options.gpu_timing};
-  // Slots share the first one's weights and pipelines; each has its own activations.
+  SlotConfig config{options.precision,
+                    options.resize,
+                    options.roi,
+                    PixelNormalisation::fromMetadata(impl_->model.metadata),
+                    impl_->model.metadata.output_stride,
+                    options.gpu_timing,
+                    fenceSpin(options, impl_->ctx->caps())};
+  // Slots share the first one's weights and pipelines; each has its own
+  // activations.
   for (int i = 0; i < options.frames_in_flight; ++i) {
     const Executor* ops_from = i == 0 ? nullptr : &impl_->slots.front()->executor();
-    impl_->slots.push_back(std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config, ops_from));
+    // Frames in flight on different queues overlap: one frame's barriers no
+    // longer idle the GPU.
+    VkQueue queue = impl_->ctx->frameQueue(size_t(i));
+    impl_->slots.push_back(
+        std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config, queue, ops_from));
   }
   impl_->input_size = options.input_size;
 }
@@ -143,13 +238,37 @@ Pose Estimator::estimate(const Frame& frame) {
 }
 
 std::optional<Ticket> Estimator::submit(const Frame& frame) {
+  std::optional<Impl::Acquired> ended = impl_->endAcquisition();
   checkFrame(frame);
+  FrameSlot* in_place = impl_->inPlaceSlot(frame, ended);
   adaptInputSize(frame.layout.width, frame.layout.height);
+  if (in_place) {
+    impl_->checkUsable();
+    in_place->submitStaged(frame.layout, impl_->next_ticket);
+    ++impl_->host_frames.in_place;
+    return impl_->next_ticket++;
+  }
   FrameSlot* slot = impl_->freeSlot();
   if (!slot) return std::nullopt;
   slot->submit(frame, impl_->next_ticket);
+  ++impl_->host_frames.copied;
   return impl_->next_ticket++;
 }
+
+std::optional<AcquiredFrame> Estimator::acquireFrame(const FrameLayout& layout) {
+  impl_->endAcquisition();
+  checkLayout(layout);
+  adaptInputSize(layout.width,
+                 layout.height);  // as submit will: the recordings made now are
+                                  // the ones it replays
+  FrameSlot* slot = impl_->freeSlot();
+  if (!slot) return std::nullopt;
+  uint8_t* pixels = slot->stagingFor(layout);
+  impl_->acquired = Impl::Acquired{slot, pixels, layout};
+  return AcquiredFrame{pixels, layout, layout.requiredBytes()};
+}
+
+HostFrameCounts Estimator::hostFrameCounts() const { return impl_->host_frames; }
 
 Pose Estimator::estimate(const GpuFrame& frame) {
   std::optional<Ticket> ticket = submit(frame);
@@ -159,6 +278,7 @@ Pose Estimator::estimate(const GpuFrame& frame) {
 }
 
 std::optional<Ticket> Estimator::submit(const GpuFrame& frame) {
+  impl_->endAcquisition();
   checkGpuFrameSize(frame.layout.width, frame.layout.height);
   adaptInputSize(frame.layout.width, frame.layout.height);
   FrameSlot* slot = impl_->freeSlot();
@@ -168,6 +288,7 @@ std::optional<Ticket> Estimator::submit(const GpuFrame& frame) {
 }
 
 void Estimator::forgetGpuFrame(const GpuFrame& frame) {
+  impl_->endAcquisition();
   uint64_t handle = frame.kind == GpuFrame::Kind::Buffer ? uint64_t(frame.buffer) : uint64_t(frame.image);
   for (auto& slot : impl_->slots) slot->forgetFrameSource(handle);
 }
@@ -197,6 +318,7 @@ Pose Estimator::wait(Ticket ticket) {
 }
 
 void Estimator::setInputSize(int input_size) {
+  impl_->endAcquisition();
   checkInputSize(input_size, impl_->model);
   if (input_size == impl_->input_size && !impl_->broken) return;
   try {

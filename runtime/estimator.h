@@ -46,6 +46,8 @@ struct Pose {
 
 // A frame in host memory. Pixels are copied into a persistent staging buffer
 // during submit(); the caller may reuse its memory as soon as submit returns.
+// A frame written into the staging buffer itself (Estimator::acquireFrame) is
+// not copied.
 struct Frame {
   const void* pixels = nullptr;
   FrameLayout layout;
@@ -53,6 +55,26 @@ struct Frame {
   static Frame packed(const void* pixels, int width, int height, PixelFormat format) {
     return {pixels, FrameLayout::packed(width, height, format)};
   }
+};
+
+// A host frame written in place (Estimator::acquireFrame): `pixels` points at
+// `bytes` writable bytes of the staging buffer the next submit() reads, to be
+// filled as `layout` says. Submitting frame() (any Frame with this pointer and
+// layout) copies nothing.
+struct AcquiredFrame {
+  uint8_t* pixels = nullptr;
+  FrameLayout layout;
+  uint64_t bytes = 0;  // layout.requiredBytes()
+
+  Frame frame() const { return {pixels, layout}; }
+};
+
+// Host frames submitted so far, by how their pixels reached the staging
+// buffer: a submit whose pointer is not the acquired frame's copies silently,
+// so this is how a caller (or a test) can tell which path it took.
+struct HostFrameCounts {
+  uint64_t copied = 0;    // memcpy from the caller's memory
+  uint64_t in_place = 0;  // written in place after acquireFrame: no copy
 };
 
 // A frame already on the GPU, read in place by the preprocessing shader:
@@ -147,6 +169,7 @@ struct EstimatorMemory {
 inline constexpr int kEstimatorMinInputSize = 129;
 inline constexpr int kEstimatorMaxInputSize = 1025;
 inline constexpr int kMaxFramesInFlight = 8;
+inline constexpr int kMaxFenceSpinUs = 100000;  // EstimatorOptions::fence_spin_us
 // Larger frames are refused rather than downscaled: a 16384 x 16384 RGBA8
 // frame is already a 1 GiB staging buffer.
 inline constexpr int kEstimatorMaxFrameSide = 16384;
@@ -167,6 +190,11 @@ struct EstimatorOptions {
   RegionOfInterest roi;                    // ResizeMode::Crop only, frame pixels
   int frames_in_flight = 2;                // 1..8
   GpuTimingMode gpu_timing = GpuTimingMode::Off;  // timestamps where the queue has them
+  // How long a wait (estimate(), wait()) polls the frame's fence before it
+  // sleeps in the driver: a sleeping wait can wake tens of µs after the GPU
+  // finishes. Unset: 2000 µs on GPUs, 0 on CPU devices (lavapipe), whose
+  // GPU work needs the cores a spinning wait would take.
+  std::optional<int> fence_spin_us;
   ContextOptions context;                  // device choice, validation, pipeline cache
   // Set: run on the host's device and queue instead of creating one; only
   // context.pipeline_cache_path is then read.
@@ -192,21 +220,41 @@ class Estimator {
   // Synchronous: submit + wait.
   Pose estimate(const Frame& frame);
 
-  // Copies the frame and submits its pre-recorded command buffers; never waits
-  // for the GPU. Returns nullopt when every frame slot holds a ticket whose
-  // pose has not been collected yet (poll or wait for an earlier ticket
-  // first). Throws vkpose::Error for a bad frame (null pixels, empty, a row
-  // stride smaller than a row, a side over kEstimatorMaxFrameSide).
+  // Copies the frame (unless it was written in place: acquireFrame) and
+  // submits its pre-recorded command buffers; never waits for the GPU.
+  // Returns nullopt when every frame slot holds a ticket whose pose has not
+  // been collected yet (poll or wait for an earlier ticket first). Throws
+  // vkpose::Error for a bad frame (null pixels, empty, a row stride smaller
+  // than a row, a side over kEstimatorMaxFrameSide), for the acquired frame's
+  // pointer with another layout, and for pixels in a staging buffer that are
+  // not the frame acquired now (one acquired before a submit, setInputSize,
+  // ...: see acquireFrame).
   std::optional<Ticket> submit(const Frame& frame);
-  // The pose if that frame has finished (collecting it and freeing its slot),
-  // else nullopt; never blocks. Throws for an unknown or already collected
-  // ticket.
+
+  // Zero-copy host frames: the staging memory of the frame slot that the next
+  // submit() or estimate() will use, grown to hold `layout`. Write (decode)
+  // the frame there, then submit it (AcquiredFrame::frame()): submit checks
+  // and submits, copying nothing. nullopt when every slot holds an
+  // uncollected ticket, as submit would return (poll or wait first). The
+  // bytes are stale until written; the memory may be write-combined, so write
+  // it sequentially and do not read it back.
+  // Valid until the next submit or estimate (of any frame, whether it
+  // succeeds or not), acquireFrame, setInputSize or forgetGpuFrame, or the
+  // Estimator's destruction; poll and wait leave it valid. submit refuses that
+  // pointer with another layout, and a pointer into any staging buffer that
+  // is not the frame acquired now. Throws for a bad layout, as submit would.
+  std::optional<AcquiredFrame> acquireFrame(const FrameLayout& layout);
+  HostFrameCounts hostFrameCounts() const;
+
   // The same for a frame on the GPU (GpuFrame): no copy. Throws
   // vkpose::Error for a null handle, an unsupported format or layout, or a
   // buffer range that does not hold the layout.
   Pose estimate(const GpuFrame& frame);
   std::optional<Ticket> submit(const GpuFrame& frame);
 
+  // The pose if that frame has finished (collecting it and freeing its slot),
+  // else nullopt; never blocks. Throws for an unknown or already collected
+  // ticket.
   std::optional<Pose> poll(Ticket ticket);
   // Blocks until the frame has finished and collects it. Throws for an
   // unknown or already collected ticket.

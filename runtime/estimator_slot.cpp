@@ -1,6 +1,11 @@
 #include "runtime/estimator_slot.h"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "engine/error.h"
 
@@ -35,10 +40,11 @@ std::unique_ptr<Executor> makeExecutor(Context& ctx, const Model& model, int inp
 }  // namespace
 
 FrameSlot::FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config,
-                     const Executor* ops_from)
+                     VkQueue host_frame_queue, const Executor* ops_from)
     : ctx_(ctx),
       model_(model),
       config_(config),
+      host_frame_queue_(host_frame_queue),
       preprocess_(ctx, config.precision, config.normalisation),
       decode_(ctx, config.precision, config.output_stride),
       executor_(makeExecutor(ctx, model, input_size, config.precision, ops_from)),
@@ -97,7 +103,7 @@ void FrameSlot::recordFrameOut(int width, int height) {
 
 void FrameSlot::ensureStaging(uint64_t bytes) {
   if (staging_ && staging_.size() >= bytes) return;
-  frame_in_.clear();   // the recordings bind the old buffer
+  frame_in_.clear();    // the recordings bind the old buffer
   staging_ = Buffer();  // free the old one before allocating its successor
   staging_ = ctx_.allocator().createBuffer(bytes, MemoryUsage::Upload);
 }
@@ -107,23 +113,45 @@ FrameInputTarget FrameSlot::target() const {
 }
 
 void FrameSlot::submit(const Frame& frame, Ticket ticket) {
+  std::memcpy(stagingFor(frame.layout), frame.pixels, frameBytes(frame.layout));
+  submitStaged(frame.layout, ticket);
+}
+
+uint8_t* FrameSlot::stagingFor(const FrameLayout& layout) {
+  if (ticket_) throw Error("FrameSlot::stagingFor: the slot still holds ticket " + std::to_string(*ticket_));
+  ensureStaging(layout.requiredBytes());
+  frame_in_.get(stagingKey(staging_, layout), staging_, target());
+  recordFrameOut(layout.width, layout.height);
+  return staging_.mapped();
+}
+
+void FrameSlot::submitStaged(const FrameLayout& layout, Ticket ticket) {
   if (ticket_) throw Error("FrameSlot::submit: the slot still holds ticket " + std::to_string(*ticket_));
-  ensureStaging(frame.layout.requiredBytes());
-  VkCommandBuffer frame_in = frame_in_.get(stagingKey(staging_, frame.layout), staging_, target());
-  recordFrameOut(frame.layout.width, frame.layout.height);
-  staging_.write(frame.pixels, frameBytes(frame.layout));
-  submitRecordings(frame_in, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, ticket);
+  if (!staging_ || staging_.size() < layout.requiredBytes())
+    throw Error("FrameSlot::submitStaged: the staging buffer does not hold a " + std::to_string(layout.width) + "x" +
+                std::to_string(layout.height) + " frame");
+  // Replays the recordings stagingFor made, unless a re-plan dropped them.
+  VkCommandBuffer frame_in = frame_in_.get(stagingKey(staging_, layout), staging_, target());
+  recordFrameOut(layout.width, layout.height);
+  staging_.flush(frameBytes(layout));  // host writes reach the GPU at vkQueueSubmit, once flushed
+  submitRecordings(host_frame_queue_, frame_in, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, ticket);
+}
+
+bool FrameSlot::stagingOverlaps(const void* begin, uint64_t bytes) const {
+  if (!staging_ || bytes == 0) return false;
+  auto first = reinterpret_cast<uintptr_t>(begin), own = reinterpret_cast<uintptr_t>(staging_.mapped());
+  return first < own + staging_.size() && own < first + bytes;
 }
 
 void FrameSlot::submit(const GpuFrame& frame, Ticket ticket) {
   if (ticket_) throw Error("FrameSlot::submit: the slot still holds ticket " + std::to_string(*ticket_));
   VkCommandBuffer frame_in = frame_in_.get(gpuFrameKey(frame), staging_, target());
   recordFrameOut(frame.layout.width, frame.layout.height);
-  submitRecordings(frame_in, frame.wait_semaphore, frame.wait_stage, frame.signal_semaphore, ticket);
+  submitRecordings(ctx_.queue(), frame_in, frame.wait_semaphore, frame.wait_stage, frame.signal_semaphore, ticket);
 }
 
-void FrameSlot::submitRecordings(VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
-                                 VkSemaphore signal, Ticket ticket) {
+void FrameSlot::submitRecordings(VkQueue queue, VkCommandBuffer frame_in, VkSemaphore wait,
+                                 VkPipelineStageFlags wait_stage, VkSemaphore signal, Ticket ticket) {
   VkCommandBuffer buffers[] = {frame_in, network_.handle(), frame_out_.handle()};
   VkSubmitInfo info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   info.commandBufferCount = 3;
@@ -140,7 +168,7 @@ void FrameSlot::submitRecordings(VkCommandBuffer frame_in, VkSemaphore wait, VkP
   poisonReadback();
   VkFence fence = fence_.handle();
   VKPOSE_VK(vkResetFences(ctx_.device(), 1, &fence));
-  VKPOSE_VK(vkQueueSubmit(ctx_.queue(), 1, &info, fence));
+  VKPOSE_VK(vkQueueSubmit(queue, 1, &info, fence));
   submitted_ = true;
   ticket_ = ticket;
 }
@@ -155,8 +183,17 @@ bool FrameSlot::finished() const {
 
 void FrameSlot::waitUntilFinished() const {
   if (!submitted_) return;
+  if (spinUntilFinished()) return;
   VkFence fence = fence_.handle();
   VKPOSE_VK(vkWaitForFences(ctx_.device(), 1, &fence, VK_TRUE, UINT64_MAX));
+}
+
+bool FrameSlot::spinUntilFinished() const {
+  if (config_.fence_spin.count() == 0) return false;
+  auto deadline = std::chrono::steady_clock::now() + config_.fence_spin;
+  while (std::chrono::steady_clock::now() < deadline)
+    if (finished()) return true;
+  return false;
 }
 
 // NaN everywhere, so a decode that skipped a field can never pass for a
@@ -215,7 +252,8 @@ void FrameSlot::setInputSize(int input_size, const Executor* ops_from) {
   submitted_ = false;
   frame_in_.clear();
   frame_out_size_.reset();
-  executor_.reset();  // frees its arena (and its ops, unless shared) before the successor allocates
+  executor_.reset();  // frees its arena (and its ops, unless shared) before the
+                      // successor allocates
   executor_ = makeExecutor(ctx_, model_, input_size, config_.precision, ops_from);
   createTimestamps();
   recordNetwork();

@@ -38,6 +38,7 @@ struct SlotConfig {
   PixelNormalisation normalisation;
   int output_stride = 16;
   GpuTimingMode timing = GpuTimingMode::Off;
+  std::chrono::microseconds fence_spin{0};  // waits poll the fence this long before sleeping
 };
 
 // An unsignalled VkFence, destroyed with its owner.
@@ -58,7 +59,9 @@ class FrameSlot {
  public:
   // `ops_from`: another slot's executor at `input_size` whose weights and
   // pipelines this slot shares; null builds them.
-  FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config,
+  // Host frames go to `host_frame_queue` (one of ctx.frameQueue()); GPU
+  // frames to ctx.queue(), in the order of the host's own submissions there.
+  FrameSlot(Context& ctx, const Model& model, int input_size, const SlotConfig& config, VkQueue host_frame_queue,
             const Executor* ops_from = nullptr);
   ~FrameSlot();
   FrameSlot(const FrameSlot&) = delete;
@@ -69,6 +72,15 @@ class FrameSlot {
 
   // The frame must be valid (the Estimator checks it); the slot free.
   void submit(const Frame& frame, Ticket ticket);
+  // In-place frames (Estimator::acquireFrame): the staging memory, grown to
+  // hold `layout`, for the caller to write a frame into, with its recordings
+  // made now so that a layout the device cannot read fails before the caller
+  // decodes into it. The layout must be valid; the slot free.
+  uint8_t* stagingFor(const FrameLayout& layout);
+  // Submits the frame the caller wrote into stagingFor(layout): no copy.
+  void submitStaged(const FrameLayout& layout, Ticket ticket);
+  // Whether [begin, begin + bytes) overlaps the staging memory.
+  bool stagingOverlaps(const void* begin, uint64_t bytes) const;
   // A frame on the GPU, read in place; throws for a bad GpuFrame.
   void submit(const GpuFrame& frame, Ticket ticket);
   // Whether the GPU is done with this slot's frame (never blocks).
@@ -93,8 +105,9 @@ class FrameSlot {
   void recordFrameOut(int width, int height);
   void ensureStaging(uint64_t bytes);
   FrameInputTarget target() const;
-  void submitRecordings(VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
+  void submitRecordings(VkQueue queue, VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
                         VkSemaphore signal, Ticket ticket);
+  bool spinUntilFinished() const;
   void poisonReadback();
   Pose readPose() const;
   std::optional<GpuTiming> readTiming() const;
@@ -104,19 +117,21 @@ class FrameSlot {
   Context& ctx_;
   const Model& model_;
   SlotConfig config_;
+  VkQueue host_frame_queue_;
   PreprocessOp preprocess_;
   DecodeOp decode_;
   std::unique_ptr<Executor> executor_;
-  Buffer staging_;   // Upload: the frame's pixels, bound directly as the preprocessing input
+  Buffer staging_;   // Upload: the frame's pixels, bound directly as the
+                     // preprocessing input
   Buffer readback_;  // Readback: one PoseGpu, written by the decode
   FrameInputRecordings frame_in_;
   CommandRecorder network_, frame_out_;
   std::unique_ptr<DescriptorArena> frame_out_descriptors_;  // replaced with each frame_out_ recording
   std::optional<std::pair<int, int>> frame_out_size_;       // the frame size frame_out_ holds
   Fence fence_;
-  bool submitted_ = false;      // the fence will signal (reset before the next submit)
+  bool submitted_ = false;  // the fence will signal (reset before the next submit)
   std::optional<Ticket> ticket_;
-  std::optional<Pose> kept_;    // read out early by setInputSize
+  std::optional<Pose> kept_;  // read out early by setInputSize
   std::optional<GpuTiming> kept_timing_, last_timing_;
   // Marks: 0 start, 1 after preprocessing, then one after the network (or
   // one per layer), then one after the decode.

@@ -71,11 +71,11 @@ set_tests_properties(failed_conversions_write_nothing PROPERTIES
   DEPENDS "convert_missing_input;convert_unknown_format")
 
 # The executor and the Estimator on the converted ONNX model (tests/runtime/
-# test_executor_posenet.cpp, test_estimator.cpp): their tests need the
+# test_executor_posenet.cpp, test_estimator.cpp, ...): their tests need the
 # conversion first and find the file in VKPOSE_TEST_MODEL. They are discovered
 # at build time, so the properties go into a ctest script that runs after the
 # one defining them (which lists them in <target>_TESTS).
-foreach(target IN ITEMS test_executor_posenet test_estimator test_capi test_embedding)
+foreach(target IN ITEMS test_executor_posenet test_estimator test_capi test_embedding test_in_place_frames)
   if(TARGET ${target})
     set(script ${real}/${target}_properties.cmake)
     file(WRITE ${script} "if(${target}_TESTS)

@@ -77,6 +77,22 @@ vkpose_status vkpose_estimate(vkpose_estimator* estimator, const void* pixels, i
                               vkpose_pixel_format format, vkpose_pose* out);
 vkpose_status vkpose_submit(vkpose_estimator* estimator, const void* pixels, int width, int height, int row_stride,
                             vkpose_pixel_format format, uint64_t* ticket);
+/* Zero-copy frames: *pixels is set to the staging memory that the next
+ * vkpose_submit or vkpose_estimate reads, for a frame of width x height in
+ * `format` with rows of row_stride bytes (0: tightly packed). Write (decode)
+ * the frame there, then pass *pixels with the same width, height, row_stride
+ * and format to vkpose_submit or vkpose_estimate: nothing is copied.
+ * The memory holds stale bytes until written, and may be write-combined:
+ * write it sequentially, do not read it. The pointer stays valid until the
+ * next vkpose_submit, vkpose_estimate (or their _gpu_frame forms, whether
+ * they succeed or not), vkpose_acquire_frame, vkpose_set_input_size,
+ * vkpose_forget_gpu_frame or vkpose_destroy; vkpose_poll and vkpose_wait keep
+ * it. Submitting it with another layout, or a pointer acquired earlier, is
+ * refused (VKPOSE_ERROR_RUNTIME, with a message).
+ * VKPOSE_BUSY when every frame slot is in flight (as vkpose_submit would be);
+ * on any failure *pixels is NULL. */
+vkpose_status vkpose_acquire_frame(vkpose_estimator* estimator, int width, int height, int row_stride,
+                                   vkpose_pixel_format format, void** pixels);
 vkpose_status vkpose_poll(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out);
 vkpose_status vkpose_wait(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out);
 vkpose_status vkpose_set_input_size(vkpose_estimator* estimator, int input_size);

@@ -127,6 +127,22 @@ vkpose_status vkpose_submit(vkpose_estimator* estimator, const void* pixels, int
   });
 }
 
+vkpose_status vkpose_acquire_frame(vkpose_estimator* estimator, int width, int height, int row_stride,
+                                   vkpose_pixel_format format, void** pixels) {
+  if (!estimator || !pixels)
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_acquire_frame: estimator and pixels must not be NULL");
+  *pixels = nullptr;
+  vkpose::Frame frame;  // only its layout: the pixels are what this call returns
+  if (vkpose_status s = makeFrame(nullptr, width, height, row_stride, rawValue(format), frame); s != VKPOSE_OK)
+    return s;
+  return guarded([&] {
+    std::optional<vkpose::AcquiredFrame> acquired = estimator->estimator.acquireFrame(frame.layout);
+    if (!acquired) return fail(VKPOSE_BUSY, "every frame slot is in flight; poll or wait first");
+    *pixels = acquired->pixels;
+    return VKPOSE_OK;
+  });
+}
+
 vkpose_status vkpose_poll(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out) {
   if (!estimator || !out) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_poll: estimator and out must not be NULL");
   return guarded([&] {

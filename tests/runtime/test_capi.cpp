@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "runtime/capi/vkpose.h"
+#include "tests/support/golden_pose.h"
 
 namespace {
 
@@ -100,6 +102,80 @@ TEST(CApi, ChoosesTheInputSizeFromTheFrame) {
   EXPECT_EQ(vkpose_estimate(est, grey.data(), 200, 150, 0, VKPOSE_PIXEL_RGBA8, &pose), VKPOSE_OK)
       << vkpose_error_message();
   EXPECT_TRUE(std::isfinite(pose.score));
+  vkpose_destroy(est);
+}
+
+vkpose::Pose toPose(const vkpose_pose& c) {
+  vkpose::Pose pose;
+  for (size_t k = 0; k < size_t(VKPOSE_KEYPOINT_COUNT); ++k)
+    pose.keypoints[k] = {c.keypoints[k].x, c.keypoints[k].y, c.keypoints[k].score};
+  pose.score = c.score;
+  return pose;
+}
+
+bool messageHas(const std::string& fragment) {
+  return std::string(vkpose_error_message()).find(fragment) != std::string::npos;
+}
+
+TEST(CApi, AcquireFrameRefusesNullArguments) {
+  void* pixels = &pixels;
+  EXPECT_EQ(vkpose_acquire_frame(nullptr, 64, 48, 0, VKPOSE_PIXEL_RGBA8, &pixels), VKPOSE_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(messageHas("vkpose_acquire_frame: estimator and pixels must not be NULL")) << vkpose_error_message();
+}
+
+// A frame decoded into the acquired memory, through both vkpose_estimate and
+// vkpose_submit/vkpose_wait, against the golden keypoints; then bad layouts,
+// a layout that differs at submit, and a busy estimator.
+TEST(CApi, AcquiredFramesGiveTheGoldenPoseAndRefuseMisuse) {
+  ASSERT_STRNE(modelPath(), "") << "VKPOSE_TEST_MODEL is not set (ctest sets it to the converted PoseNet)";
+  vkpose_options o;
+  vkpose_options_init(&o);
+  o.model_path = modelPath();
+  o.frames_in_flight = 1;
+  vkpose_estimator* est = nullptr;
+  ASSERT_EQ(vkpose_create(&o, &est), VKPOSE_OK) << vkpose_error_message();
+  const vkpose::test::RgbImage& image = vkpose::test::photo("messi5.jpg");
+  int w = image.width, h = image.height;
+
+  void* pixels = nullptr;
+  ASSERT_EQ(vkpose_acquire_frame(est, w, h, 0, VKPOSE_PIXEL_RGB8, &pixels), VKPOSE_OK) << vkpose_error_message();
+  ASSERT_NE(pixels, nullptr);
+  std::memcpy(pixels, image.rgb.data(), image.rgb.size());
+  vkpose_pose pose;
+  ASSERT_EQ(vkpose_estimate(est, pixels, w, h, 0, VKPOSE_PIXEL_RGB8, &pose), VKPOSE_OK) << vkpose_error_message();
+  vkpose::test::expectGoldenPose(toPose(pose), "messi5.jpg", 257);
+
+  ASSERT_EQ(vkpose_acquire_frame(est, w, h, w * 3, VKPOSE_PIXEL_RGB8, &pixels), VKPOSE_OK) << vkpose_error_message();
+  std::memcpy(pixels, image.rgb.data(), image.rgb.size());
+  uint64_t ticket = 0;
+  ASSERT_EQ(vkpose_submit(est, pixels, w, h, 0, VKPOSE_PIXEL_RGB8, &ticket), VKPOSE_OK) << vkpose_error_message();
+  void* busy = &busy;
+  EXPECT_EQ(vkpose_acquire_frame(est, w, h, 0, VKPOSE_PIXEL_RGB8, &busy), VKPOSE_BUSY);
+  EXPECT_EQ(busy, nullptr);
+  EXPECT_TRUE(messageHas("every frame slot is in flight")) << vkpose_error_message();
+  ASSERT_EQ(vkpose_wait(est, ticket, &pose), VKPOSE_OK) << vkpose_error_message();
+  vkpose::test::expectGoldenPose(toPose(pose), "messi5.jpg", 257);
+
+  auto refused = [&](int width, int height, int stride, vkpose_pixel_format format, vkpose_status status,
+                     const char* fragment) {
+    SCOPED_TRACE(fragment);
+    void* p = &p;
+    EXPECT_EQ(vkpose_acquire_frame(est, width, height, stride, format, &p), status);
+    EXPECT_EQ(p, nullptr);
+    EXPECT_TRUE(messageHas(fragment)) << vkpose_error_message();
+  };
+  refused(0, 0, 0, VKPOSE_PIXEL_RGBA8, VKPOSE_ERROR_RUNTIME, "frame 0x0 RGBA8 is empty");
+  refused(-64, 48, 0, VKPOSE_PIXEL_RGBA8, VKPOSE_ERROR_RUNTIME, "is empty");
+  refused(64, 48, 10, VKPOSE_PIXEL_RGBA8, VKPOSE_ERROR_RUNTIME, "row stride 10 bytes is smaller than a row");
+  refused(64, 48, -1, VKPOSE_PIXEL_RGBA8, VKPOSE_ERROR_INVALID_ARGUMENT, "row_stride must not be negative");
+  refused(64, 48, 0, vkpose_pixel_format(3), VKPOSE_ERROR_INVALID_ARGUMENT, "unknown pixel format 3");
+  refused(20000, 48, 0, VKPOSE_PIXEL_RGBA8, VKPOSE_ERROR_RUNTIME, "exceeds the limit of 16384 pixels per side");
+
+  ASSERT_EQ(vkpose_acquire_frame(est, w, h, 0, VKPOSE_PIXEL_RGB8, &pixels), VKPOSE_OK) << vkpose_error_message();
+  EXPECT_EQ(vkpose_estimate(est, pixels, w, h, 0, VKPOSE_PIXEL_RGBA8, &pose), VKPOSE_ERROR_RUNTIME);
+  EXPECT_TRUE(messageHas("is not the 548x342 RGB8 with row stride 1644 it was acquired for")) << vkpose_error_message();
+  EXPECT_EQ(vkpose_estimate(est, pixels, w, h, 0, VKPOSE_PIXEL_RGB8, &pose), VKPOSE_ERROR_RUNTIME);
+  EXPECT_TRUE(messageHas("not the frame acquired now")) << vkpose_error_message();
   vkpose_destroy(est);
 }
 

@@ -178,6 +178,30 @@ TEST(Estimator, RefusesBadOptionsClearly) {
   expectError([&] { Estimator e(options); }, "frames_in_flight 0 is outside 1..8");
   options = optionsFor(257, Precision::FP32, 9);
   expectError([&] { Estimator e(options); }, "frames_in_flight 9 is outside 1..8");
+  options = optionsFor();
+  options.fence_spin_us = -1;
+  expectError([&] { Estimator e(options); }, "fence_spin_us -1 is outside 0..100000");
+  options.fence_spin_us = 100001;
+  expectError([&] { Estimator e(options); }, "fence_spin_us 100001 is outside 0..100000");
+}
+
+// Waits that poll the fence first (the GPU default; lavapipe sleeps at once):
+// a 1 ms spin runs out on lavapipe and falls back to the sleeping wait, a
+// 100 ms one sees most frames finish while it polls.
+TEST(Estimator, SpinningWaitsGiveTheGoldenPose) {
+  for (int spin_us : {1000, 100000}) {
+    SCOPED_TRACE("fence_spin_us " + std::to_string(spin_us));
+    EstimatorOptions options = optionsFor(257, Precision::FP32, 2);
+    options.fence_spin_us = spin_us;
+    Estimator estimator(options);
+    Frame frame = rgbFrame(photo("pose.jpg"));
+    expectGoldenPose(estimator.estimate(frame), "pose.jpg", 257);
+    std::optional<Ticket> first = estimator.submit(frame), second = estimator.submit(frame);
+    ASSERT_TRUE(first && second);
+    expectGoldenPose(estimator.wait(*second), "pose.jpg", 257);
+    expectGoldenPose(estimator.wait(*first), "pose.jpg", 257);
+    expectNoValidationMessages(estimator);
+  }
 }
 
 TEST(Estimator, RefusesBadFramesClearly) {
