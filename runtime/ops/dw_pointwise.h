@@ -2,7 +2,8 @@
 // one dispatch (shaders/dwpw.comp): MobileNet's 13 depthwise/pointwise pairs.
 // On GPUs each barrier-separated dispatch costs a few µs even when idle, and
 // the depthwise layers are mostly that cost; fused, the depthwise result also
-// never goes to memory. The Executor picks it on GPUs (executor.h).
+// never goes to memory. The Executor uses it when asked (executor.h): on an
+// H200 it ran slower than the separate kernels (docs/performance.md).
 //
 // The depthwise window must be 3x3, dilation 1, equal strides of 1 or 2, any
 // padding (fitsDepthwise3x3). Weights and biases come as the separate ops
