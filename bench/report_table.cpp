@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "bench/report.h"
@@ -74,36 +75,39 @@ void printTimes(const BenchResults& r, std::FILE* out) {
   std::fprintf(out, "(score: pose score of the last frame / keypoints scoring >= 0.5)\n");
 }
 
+// A latency run beside the host-frame one: its GPU time, latency and the
+// host's own overhead, and in the last column how much the host-frame
+// latency exceeds it.
+void printLatencyVariant(const BenchResults& r, std::FILE* out, const char* heading, const char* last_column,
+                         Summary SizeResult::*latency, std::optional<GpuTimes> SizeResult::*gpu_times) {
+  std::fprintf(out, "%s", heading);
+  std::fprintf(out, "%5s %9s %9s %9s %14s %16s\n", "size", "GPU", "latency", "lat p99", "latency - GPU", last_column);
+  for (const SizeResult& s : r.sizes) {
+    const Summary& l = s.*latency;
+    const std::optional<GpuTimes>& g = s.*gpu_times;
+    double gpu = g ? g->total.median : kNone;
+    double over = g ? l.median - gpu : kNone;
+    std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), l.median, l.p99, ms(over, 14).c_str(),
+                 ms(s.latency.median - l.median, 16).c_str());
+  }
+}
+
 // The embedding path (GpuFrame): what the host's staging copy costs.
 void printGpuFrame(const BenchResults& r, std::FILE* out) {
-  std::fprintf(out,
-               "\nThe same frame already on the GPU (GpuFrame over a device-local buffer, as a host engine's texture):\n"
-               "no copy into staging. latency - GPU is the host's own overhead (submit, fence wait, readback).\n");
-  std::fprintf(out, "%5s %9s %9s %9s %14s %16s\n", "size", "GPU", "latency", "lat p99", "latency - GPU",
-               "host-frame extra");
-  for (const SizeResult& s : r.sizes) {
-    double gpu = s.gpu_gpu_frame ? s.gpu_gpu_frame->total.median : kNone;
-    double over = s.gpu_gpu_frame ? s.latency_gpu_frame.median - gpu : kNone;
-    std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), s.latency_gpu_frame.median,
-                 s.latency_gpu_frame.p99, ms(over, 14).c_str(),
-                 ms(s.latency.median - s.latency_gpu_frame.median, 16).c_str());
-  }
+  printLatencyVariant(
+      r, out,
+      "\nThe same frame already on the GPU (GpuFrame over a device-local buffer, as a host engine's texture):\n"
+      "no copy into staging. latency - GPU is the host's own overhead (submit, fence wait, readback).\n",
+      "host-frame extra", &SizeResult::latency_gpu_frame, &SizeResult::gpu_gpu_frame);
 }
 
 // Zero-copy host frames (acquireFrame): the same frame written in place.
 void printInPlace(const BenchResults& r, std::FILE* out) {
-  std::fprintf(out,
-               "\nThe same frame written in place (acquireFrame: written into the staging buffer before the clock\n"
-               "starts, as a decoder would): no copy at submit. copy saved = host-frame latency - this latency.\n");
-  std::fprintf(out, "%5s %9s %9s %9s %14s %16s\n", "size", "GPU", "latency", "lat p99", "latency - GPU",
-               "copy saved");
-  for (const SizeResult& s : r.sizes) {
-    double gpu = s.gpu_in_place ? s.gpu_in_place->total.median : kNone;
-    double over = s.gpu_in_place ? s.latency_in_place.median - gpu : kNone;
-    std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), s.latency_in_place.median,
-                 s.latency_in_place.p99, ms(over, 14).c_str(),
-                 ms(s.latency.median - s.latency_in_place.median, 16).c_str());
-  }
+  printLatencyVariant(
+      r, out,
+      "\nThe same frame written in place (acquireFrame: written into the staging buffer before the clock\n"
+      "starts, as a decoder would): no copy at submit. copy saved = host-frame latency - this latency.\n",
+      "copy saved", &SizeResult::latency_in_place, &SizeResult::gpu_in_place);
 }
 
 void printMemory(const BenchResults& r, std::FILE* out) {

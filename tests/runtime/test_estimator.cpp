@@ -36,20 +36,8 @@ using test::photo;
 using test::rgbFrame;
 using test::RgbImage;
 
-EstimatorOptions optionsFor(int input_size = 257, Precision precision = Precision::FP32, int frames_in_flight = 2) {
-  EstimatorOptions options;
-  options.model_path = test::testModelPath();
-  options.input_size = input_size;
-  options.precision = precision;
-  options.frames_in_flight = frames_in_flight;
-  options.context.validation = true;
-  return options;
-}
-
-void expectNoValidationMessages(Estimator& estimator) {
-  EXPECT_TRUE(estimator.context().validationEnabled());
-  for (const std::string& m : estimator.context().validationLog().take()) ADD_FAILURE() << "validation message: " << m;
-}
+using test::expectNoValidationMessages;
+using test::optionsFor;
 
 
 TEST(Estimator, Fp32MatchesTheGoldenKeypointsAt257And385) {

@@ -23,18 +23,9 @@ using test::expectGoldenPose;
 using test::photo;
 using test::RgbImage;
 
-EstimatorOptions optionsFor(int frames_in_flight) {
-  EstimatorOptions options;
-  options.model_path = test::testModelPath();
-  options.frames_in_flight = frames_in_flight;
-  options.context.validation = true;
-  return options;
-}
+using test::expectNoValidationMessages;
 
-void expectNoValidationMessages(Estimator& estimator) {
-  EXPECT_TRUE(estimator.context().validationEnabled());
-  for (const std::string& m : estimator.context().validationLog().take()) ADD_FAILURE() << "validation message: " << m;
-}
+EstimatorOptions optionsFor(int frames_in_flight) { return test::optionsFor(257, Precision::FP32, frames_in_flight); }
 
 FrameLayout rgbLayout(const RgbImage& image) { return FrameLayout::packed(image.width, image.height, PixelFormat::RGB8); }
 

@@ -98,4 +98,19 @@ void expectSamePose(const Pose& got, const Pose& want, double tolerance) {
   EXPECT_NEAR(got.score, want.score, tolerance);
 }
 
+EstimatorOptions optionsFor(int input_size, Precision precision, int frames_in_flight) {
+  EstimatorOptions options;
+  options.model_path = testModelPath();
+  options.input_size = input_size;
+  options.precision = precision;
+  options.frames_in_flight = frames_in_flight;
+  options.context.validation = true;
+  return options;
+}
+
+void expectNoValidationMessages(Estimator& estimator) {
+  EXPECT_TRUE(estimator.context().validationEnabled());
+  for (const std::string& m : estimator.context().validationLog().take()) ADD_FAILURE() << "validation message: " << m;
+}
+
 }  // namespace vkpose::test

@@ -35,4 +35,9 @@ double meanShift(const Pose& pose, const nlohmann::json& golden);
 void expectGoldenPose(const Pose& pose, const std::string& image, int size);
 void expectSamePose(const Pose& got, const Pose& want, double tolerance);
 
+// Options for an Estimator on the test model with validation on.
+EstimatorOptions optionsFor(int input_size = 257, Precision precision = Precision::FP32, int frames_in_flight = 2);
+// Fails the test for each message the Estimator's validation layer logged.
+void expectNoValidationMessages(Estimator& estimator);
+
 }  // namespace vkpose::test
