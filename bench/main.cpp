@@ -51,7 +51,7 @@ int run(BenchOptions options, const std::vector<std::string>& argv) {
 
   MeasureSettings settings{options.model, options.fp16 ? Precision::FP16Storage : Precision::FP32,
                            options.in_flight, options.iterations, options.warmup, options.per_layer,
-                           options.fence_spin_us};
+                           options.fence_spin_us, options.copy_threads};
   Measurer measurer(settings, frame, options.sizes.front(), progress);
   BenchResults r;
   r.env = describeEnvironment(measurer.estimator().context(), argv);

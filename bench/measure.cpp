@@ -28,6 +28,7 @@ EstimatorOptions estimatorOptions(const MeasureSettings& s, int size, int in_fli
   o.frames_in_flight = in_flight;
   o.gpu_timing = timing;
   o.fence_spin_us = s.fence_spin_us;
+  o.copy_threads = s.copy_threads;
   return o;
 }
 

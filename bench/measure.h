@@ -28,6 +28,7 @@ struct MeasureSettings {
   int warmup = 3;
   bool per_layer = true;
   std::optional<int> fence_spin_us;
+  int copy_threads = 1;
 };
 
 class Measurer {

@@ -77,6 +77,7 @@ BenchOptions parseBenchOptions(const std::vector<std::string>& args) {
     else if (a == "--frame") parseFrame(valueAfter(args, i), o);
     else if (a == "--in-flight") o.in_flight = parseIntIn(a, valueAfter(args, i), 1, kMaxFramesInFlight);
     else if (a == "--fence-spin-us") o.fence_spin_us = parseIntIn(a, valueAfter(args, i), 0, kMaxFenceSpinUs);
+    else if (a == "--copy-threads") o.copy_threads = parseIntIn(a, valueAfter(args, i), 1, kMaxCopyThreads);
     else if (a == "--precision") {
       const std::string& p = valueAfter(args, i);
       if (p == "fp32") o.fp16 = false;
@@ -115,7 +116,7 @@ const char* benchUsage() {
          "                    [--in-flight 2] [--precision fp32|fp16] [--iterations 100] [--warmup 3]\n"
          "                    [--json OUT.json] [--plot OUT.png] [--image PHOTO]\n"
          "                    [--cold-start-size 257 | --no-cold-start] [--driver-shader-cache]\n"
-         "                    [--no-per-layer] [--fence-spin-us N]\n"
+         "                    [--no-per-layer] [--fence-spin-us N] [--copy-threads 1]\n"
          "                    [--compare-onnxruntime [--onnx-model M.onnx] [--threads N] [--node PATH]]\n"
          "  Measures the Estimator at each input size on the default Vulkan device\n"
          "  (VKPOSE_DEVICE picks another); docs/benchmarks.md says what each number means.\n"
@@ -126,6 +127,7 @@ const char* benchUsage() {
          "  --in-flight    frames in flight for the throughput run (1..8)\n"
          "  --fence-spin-us  how long waits poll the fence before sleeping (0..100000;\n"
          "                 default: the Estimator's, 2000 on GPUs and 0 on CPU devices)\n"
+         "  --copy-threads threads copying each host frame into staging (1..8)\n"
          "  --iterations   measured frames per size for each of GPU time and latency,\n"
          "                 per-layer GPU time and throughput\n"
          "  --warmup       frames run before each measurement and not counted\n"

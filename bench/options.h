@@ -16,6 +16,7 @@ struct BenchOptions {
   int frame_width = 1280, frame_height = 720;  // the RGBA8 frame handed to the Estimator
   int in_flight = 2;                            // frames in flight for the throughput run
   std::optional<int> fence_spin_us;             // EstimatorOptions::fence_spin_us; unset: its default
+  int copy_threads = 1;                         // EstimatorOptions::copy_threads
   bool fp16 = false;                            // Precision::FP16Storage
   int iterations = 100;                         // measured frames per size and measurement
   int warmup = 3;                               // frames before measuring, per size and measurement

@@ -102,6 +102,7 @@ struct Estimator::Impl {
   std::unique_ptr<Context> ctx;
   Model model;
   int input_size = 0;
+  std::unique_ptr<ParallelCopy> copy;             // outlives the slots that use it
   std::vector<std::unique_ptr<FrameSlot>> slots;  // destroyed before the context
   Ticket next_ticket = 1;
   std::optional<GpuTiming> last_timing;
@@ -182,10 +183,13 @@ struct Estimator::Impl {
 
 namespace {
 
-void checkFenceSpin(const EstimatorOptions& options) {
+void checkHostOptions(const EstimatorOptions& options) {
   if (options.fence_spin_us && (*options.fence_spin_us < 0 || *options.fence_spin_us > kMaxFenceSpinUs))
     throw Error("Estimator: fence_spin_us " + std::to_string(*options.fence_spin_us) + " is outside 0.." +
                 std::to_string(kMaxFenceSpinUs));
+  if (options.copy_threads < 1 || options.copy_threads > kMaxCopyThreads)
+    throw Error("Estimator: copy_threads " + std::to_string(options.copy_threads) + " is outside 1.." +
+                std::to_string(kMaxCopyThreads));
 }
 
 std::chrono::microseconds fenceSpin(const EstimatorOptions& options, const Capabilities& caps) {
@@ -203,7 +207,7 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
   if (options.input_size_policy == InputSizePolicy::FromFrame)
     checkInputSize(options.max_auto_input_size, impl_->model);
   checkModelOutputs(impl_->model, options.model_path);
-  checkFenceSpin(options);
+  checkHostOptions(options);
   impl_->ctx = makeContext(options);
   if (!deviceSupports(*impl_->ctx, options.precision))
     throw Error(std::string("Estimator: device ") + impl_->ctx->caps().device_name + " does not support precision " +
@@ -214,7 +218,12 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
                     PixelNormalisation::fromMetadata(impl_->model.metadata),
                     impl_->model.metadata.output_stride,
                     options.gpu_timing,
-                    fenceSpin(options, impl_->ctx->caps())};
+                    fenceSpin(options, impl_->ctx->caps()),
+                    nullptr};
+  if (options.copy_threads > 1) {
+    impl_->copy = std::make_unique<ParallelCopy>(options.copy_threads);
+    config.copy = impl_->copy.get();
+  }
   // Slots share the first one's weights and pipelines; each has its own
   // activations.
   for (int i = 0; i < options.frames_in_flight; ++i) {

@@ -113,7 +113,11 @@ FrameInputTarget FrameSlot::target() const {
 }
 
 void FrameSlot::submit(const Frame& frame, Ticket ticket) {
-  std::memcpy(stagingFor(frame.layout), frame.pixels, frameBytes(frame.layout));
+  uint8_t* staging = stagingFor(frame.layout);
+  if (config_.copy)
+    config_.copy->copy(staging, frame.pixels, frameBytes(frame.layout));
+  else
+    std::memcpy(staging, frame.pixels, frameBytes(frame.layout));
   submitStaged(frame.layout, ticket);
 }
 

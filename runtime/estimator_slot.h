@@ -25,6 +25,7 @@
 #include "engine/timestamps.h"
 #include "runtime/estimator.h"
 #include "runtime/executor.h"
+#include "runtime/parallel_copy.h"
 #include "runtime/frame_input.h"
 #include "runtime/ops/decode.h"
 #include "runtime/ops/preprocess.h"
@@ -39,6 +40,7 @@ struct SlotConfig {
   int output_stride = 16;
   GpuTimingMode timing = GpuTimingMode::Off;
   std::chrono::microseconds fence_spin{0};  // waits poll the fence this long before sleeping
+  ParallelCopy* copy = nullptr;             // host frames into staging (the Estimator's); null: memcpy
 };
 
 // An unsignalled VkFence, destroyed with its owner.

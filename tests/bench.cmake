@@ -55,6 +55,8 @@ vkpose_cli_test(bench_too_many_in_flight EXIT 2 EXPECT "--in-flight must lie in 
   COMMAND ${bench} --in-flight 9)
 vkpose_cli_test(bench_negative_fence_spin EXIT 2 EXPECT "--fence-spin-us must lie in 0..100000, got -5"
   COMMAND ${bench} --fence-spin-us -5)
+vkpose_cli_test(bench_too_many_copy_threads EXIT 2 EXPECT "--copy-threads must lie in 1..8, got 9"
+  COMMAND ${bench} --copy-threads 9)
 vkpose_cli_test(bench_missing_image REQUIRES onnx_vkpose EXIT 1 EXPECT "cannot read image .*no-such.jpg"
   COMMAND ${bench} --sizes 129 --image ${bench_out}/no-such.jpg)
 

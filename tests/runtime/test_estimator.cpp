@@ -171,6 +171,30 @@ TEST(Estimator, RefusesBadOptionsClearly) {
   expectError([&] { Estimator e(options); }, "fence_spin_us -1 is outside 0..100000");
   options.fence_spin_us = 100001;
   expectError([&] { Estimator e(options); }, "fence_spin_us 100001 is outside 0..100000");
+  options = optionsFor();
+  options.copy_threads = 0;
+  expectError([&] { Estimator e(options); }, "copy_threads 0 is outside 1..8");
+  options.copy_threads = 9;
+  expectError([&] { Estimator e(options); }, "copy_threads 9 is outside 1..8");
+}
+
+// Host frames copied on several threads (pose.jpg is 2 MB as RGB, above the
+// parallel threshold; the padded RGBA rows leave ragged chunks), and frames
+// in flight that reuse the same workers.
+TEST(Estimator, CopyThreadsGiveTheGoldenPose) {
+  EstimatorOptions options = optionsFor(257, Precision::FP32, 2);
+  options.copy_threads = 3;
+  Estimator estimator(options);
+  const RgbImage& image = photo("pose.jpg");
+  expectGoldenPose(estimator.estimate(rgbFrame(image)), "pose.jpg", 257);
+  uint32_t stride = uint32_t(image.width) * 4 + 52;
+  std::vector<uint8_t> pixels = fourBytePixels(image, PixelFormat::BGRA8, stride);
+  Frame padded{pixels.data(), {image.width, image.height, stride, PixelFormat::BGRA8}};
+  std::optional<Ticket> first = estimator.submit(padded), second = estimator.submit(rgbFrame(image));
+  ASSERT_TRUE(first && second);
+  expectGoldenPose(estimator.wait(*first), "pose.jpg", 257);
+  expectGoldenPose(estimator.wait(*second), "pose.jpg", 257);
+  expectNoValidationMessages(estimator);
 }
 
 // Waits that poll the fence first (the GPU default; lavapipe sleeps at once):

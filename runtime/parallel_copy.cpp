@@ -1,0 +1,72 @@
+#include "runtime/parallel_copy.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace vkpose {
+
+namespace {
+
+// Below this, waking the workers costs more than the copy.
+constexpr size_t kMinParallelBytes = size_t(1) << 20;
+// Chunks start on cache-line boundaries so no two threads write one line.
+constexpr size_t kChunkAlignment = 64;
+
+}  // namespace
+
+ParallelCopy::ParallelCopy(int threads) {
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(size_t(i)); });
+}
+
+ParallelCopy::~ParallelCopy() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  start_.notify_all();
+  for (std::thread& t : workers_) t.join();
+}
+
+ParallelCopy::Chunk ParallelCopy::chunk(size_t index) const {
+  size_t parts = workers_.size() + 1;
+  size_t size = (bytes_ / parts + kChunkAlignment - 1) / kChunkAlignment * kChunkAlignment;
+  size_t begin = std::min(bytes_, index * size);
+  return {begin, index + 1 == parts ? bytes_ : std::min(bytes_, begin + size)};
+}
+
+void ParallelCopy::copy(void* dst, const void* src, size_t bytes) {
+  if (workers_.empty() || bytes < kMinParallelBytes) {
+    std::memcpy(dst, src, bytes);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    dst_ = static_cast<uint8_t*>(dst);
+    src_ = static_cast<const uint8_t*>(src);
+    bytes_ = bytes;
+    pending_ = workers_.size();
+    ++generation_;
+  }
+  start_.notify_all();
+  Chunk own = chunk(0);
+  std::memcpy(dst_ + own.begin, src_ + own.begin, own.end - own.begin);
+  std::unique_lock lock(mutex_);
+  done_.wait(lock, [&] { return pending_ == 0; });
+}
+
+void ParallelCopy::work(size_t index) {
+  uint64_t seen = 0;
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    start_.wait(lock, [&] { return stop_ || generation_ != seen; });
+    if (stop_) return;
+    seen = generation_;
+    Chunk mine = chunk(index);
+    lock.unlock();
+    std::memcpy(dst_ + mine.begin, src_ + mine.begin, mine.end - mine.begin);
+    lock.lock();
+    if (--pending_ == 0) done_.notify_one();
+  }
+}
+
+}  // namespace vkpose
