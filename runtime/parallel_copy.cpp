@@ -35,6 +35,7 @@ ParallelCopy::Chunk ParallelCopy::chunk(size_t index) const {
 }
 
 void ParallelCopy::copy(void* dst, const void* src, size_t bytes) {
+  if (bytes == 0) return;  // memcpy may not be given null pointers, even for nothing
   if (workers_.empty() || bytes < kMinParallelBytes) {
     std::memcpy(dst, src, bytes);
     return;
