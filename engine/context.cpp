@@ -29,27 +29,24 @@ uint32_t loaderApiVersion() {
   return version;
 }
 
-std::optional<uint32_t> computeQueueFamily(VkPhysicalDevice physical) {
+std::vector<VkQueueFamilyProperties> queueFamilies(VkPhysicalDevice physical) {
   uint32_t count = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
   std::vector<VkQueueFamilyProperties> families(count);
   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
+  return families;
+}
+
+std::optional<uint32_t> computeQueueFamily(VkPhysicalDevice physical) {
+  std::vector<VkQueueFamilyProperties> families = queueFamilies(physical);
   // Prefer a compute-only family: it often runs asynchronously to graphics.
   std::optional<uint32_t> any;
-  for (uint32_t i = 0; i < count; ++i) {
+  for (uint32_t i = 0; i < uint32_t(families.size()); ++i) {
     if (!(families[i].queueFlags & VK_QUEUE_COMPUTE_BIT)) continue;
     if (!(families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) && families[i].timestampValidBits > 0) return i;
     if (!any) any = i;
   }
   return any;
-}
-
-uint32_t queueCountOf(VkPhysicalDevice physical, uint32_t family) {
-  uint32_t count = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
-  std::vector<VkQueueFamilyProperties> families(count);
-  vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
-  return family < count ? families[family].queueCount : 0;
 }
 
 DeviceSnapshot snapshotOf(VkPhysicalDevice physical, uint32_t index) {
@@ -61,10 +58,8 @@ DeviceSnapshot snapshotOf(VkPhysicalDevice physical, uint32_t index) {
 void checkExternalDevice(const ExternalDevice& external) {
   if (!external.instance || !external.physical_device || !external.device || !external.queue)
     throw Error("ExternalDevice: instance, physical_device, device and queue must all be set");
-  uint32_t count = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(external.physical_device, &count, nullptr);
-  std::vector<VkQueueFamilyProperties> families(count);
-  vkGetPhysicalDeviceQueueFamilyProperties(external.physical_device, &count, families.data());
+  std::vector<VkQueueFamilyProperties> families = queueFamilies(external.physical_device);
+  uint32_t count = uint32_t(families.size());
   if (external.queue_family >= count)
     throw Error("ExternalDevice: queue family " + std::to_string(external.queue_family) +
                 " does not exist (the device has " + std::to_string(count) + ")");
@@ -253,7 +248,7 @@ void Context::pickPhysicalDevice(const std::string& override_spec) {
 }
 
 void Context::createDevice() {
-  uint32_t queue_count = std::clamp(queueCountOf(physical_, queue_family_), 1u, kMaxFrameQueues);
+  uint32_t queue_count = std::clamp(queueFamilies(physical_)[queue_family_].queueCount, 1u, kMaxFrameQueues);
   std::vector<float> priorities(queue_count, 1.0f);
   VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queue_info.queueFamilyIndex = queue_family_;

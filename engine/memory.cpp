@@ -35,28 +35,26 @@ void Buffer::release() {
   mapped_ = nullptr;
 }
 
-void Buffer::write(const void* data, uint64_t bytes, uint64_t offset) {
-  if (!mapped_) throw Error("Buffer::write on a buffer that is not host-visible");
+void Buffer::checkHostRange(const char* op, uint64_t bytes, uint64_t offset) const {
+  if (!mapped_) throw Error(std::string("Buffer::") + op + " on a buffer that is not host-visible");
   if (offset + bytes > size_)
-    throw Error("Buffer::write of " + std::to_string(bytes) + " bytes at " + std::to_string(offset) +
+    throw Error(std::string("Buffer::") + op + " of " + std::to_string(bytes) + " bytes at " + std::to_string(offset) +
                 " overruns the buffer's " + std::to_string(size_) + " bytes");
+}
+
+void Buffer::write(const void* data, uint64_t bytes, uint64_t offset) {
+  checkHostRange("write", bytes, offset);
   std::memcpy(mapped_ + offset, data, bytes);
   owner_->flush(allocation_, offset, bytes);
 }
 
 void Buffer::flush(uint64_t bytes, uint64_t offset) const {
-  if (!mapped_) throw Error("Buffer::flush on a buffer that is not host-visible");
-  if (offset + bytes > size_)
-    throw Error("Buffer::flush of " + std::to_string(bytes) + " bytes at " + std::to_string(offset) +
-                " overruns the buffer's " + std::to_string(size_) + " bytes");
+  checkHostRange("flush", bytes, offset);
   owner_->flush(allocation_, offset, bytes);
 }
 
 void Buffer::read(void* data, uint64_t bytes, uint64_t offset) const {
-  if (!mapped_) throw Error("Buffer::read on a buffer that is not host-visible");
-  if (offset + bytes > size_)
-    throw Error("Buffer::read of " + std::to_string(bytes) + " bytes at " + std::to_string(offset) +
-                " overruns the buffer's " + std::to_string(size_) + " bytes");
+  checkHostRange("read", bytes, offset);
   owner_->invalidate(allocation_, offset, bytes);
   std::memcpy(data, mapped_ + offset, bytes);
 }

@@ -56,6 +56,8 @@ class Buffer {
 
  private:
   friend class Allocator;
+  // Throws unless the buffer is mapped and [offset, offset + bytes) lies in it.
+  void checkHostRange(const char* op, uint64_t bytes, uint64_t offset) const;
   void release();
 
   Allocator* owner_ = nullptr;
