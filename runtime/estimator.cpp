@@ -56,12 +56,6 @@ void checkFrame(const Frame& frame) {
   checkLayout(frame.layout);
 }
 
-// The bytes a host frame's pixels span: the last row is not padded to the
-// stride.
-uint64_t spannedBytes(const FrameLayout& layout) {
-  return uint64_t(layout.height - 1) * layout.row_stride + uint64_t(layout.width) * pixelBytes(layout.format);
-}
-
 bool sameLayout(const FrameLayout& a, const FrameLayout& b) {
   return a.width == b.width && a.height == b.height && a.row_stride == b.row_stride && a.format == b.format;
 }
@@ -102,7 +96,7 @@ struct Estimator::Impl {
   std::unique_ptr<Context> ctx;
   Model model;
   int input_size = 0;
-  std::unique_ptr<ParallelCopy> copy;             // outlives the slots that use it
+  std::unique_ptr<ParallelCopy> copy;             // outlives the slots that use it; one thread: no workers
   std::vector<std::unique_ptr<FrameSlot>> slots;  // destroyed before the context
   Ticket next_ticket = 1;
   std::optional<GpuTiming> last_timing;
@@ -131,7 +125,7 @@ struct Estimator::Impl {
 
   bool pointsIntoStaging(const Frame& frame) const {
     auto begin = reinterpret_cast<uintptr_t>(frame.pixels), old = reinterpret_cast<uintptr_t>(retired);
-    uint64_t bytes = spannedBytes(frame.layout);
+    uint64_t bytes = frame.layout.spannedBytes();
     if (retired && begin < old + retired_bytes && old < begin + bytes) return true;
     for (const auto& slot : slots)
       if (slot->stagingOverlaps(frame.pixels, bytes)) return true;
@@ -208,6 +202,7 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
     checkInputSize(options.max_auto_input_size, impl_->model);
   checkModelOutputs(impl_->model, options.model_path);
   checkHostOptions(options);
+  impl_->copy = std::make_unique<ParallelCopy>(options.copy_threads);
   impl_->ctx = makeContext(options);
   if (!deviceSupports(*impl_->ctx, options.precision))
     throw Error(std::string("Estimator: device ") + impl_->ctx->caps().device_name + " does not support precision " +
@@ -219,13 +214,8 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
                     impl_->model.metadata.output_stride,
                     options.gpu_timing,
                     fenceSpin(options, impl_->ctx->caps()),
-                    nullptr};
-  if (options.copy_threads > 1) {
-    impl_->copy = std::make_unique<ParallelCopy>(options.copy_threads);
-    config.copy = impl_->copy.get();
-  }
-  // Slots share the first one's weights and pipelines; each has its own
-  // activations.
+                    impl_->copy.get()};
+  // Slots share the first one's weights and pipelines; each has its own activations.
   for (int i = 0; i < options.frames_in_flight; ++i) {
     const Executor* ops_from = i == 0 ? nullptr : &impl_->slots.front()->executor();
     // Frames in flight on different queues overlap: one frame's barriers no
@@ -267,9 +257,7 @@ std::optional<Ticket> Estimator::submit(const Frame& frame) {
 std::optional<AcquiredFrame> Estimator::acquireFrame(const FrameLayout& layout) {
   impl_->endAcquisition();
   checkLayout(layout);
-  adaptInputSize(layout.width,
-                 layout.height);  // as submit will: the recordings made now are
-                                  // the ones it replays
+  adaptInputSize(layout.width, layout.height);  // as submit will: it replays the recordings made now
   FrameSlot* slot = impl_->freeSlot();
   if (!slot) return std::nullopt;
   uint8_t* pixels = slot->stagingFor(layout);

@@ -1,24 +1,12 @@
 #include "runtime/estimator_slot.h"
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 
 #include "engine/error.h"
 
 namespace vkpose {
-
-namespace {
-
-// The bytes the caller's pixels span: the last row is not padded to the stride.
-uint64_t frameBytes(const FrameLayout& layout) {
-  return uint64_t(layout.height - 1) * layout.row_stride + uint64_t(layout.width) * pixelBytes(layout.format);
-}
-
-}  // namespace
 
 Fence::Fence(VkDevice device) : device_(device) {
   VkFenceCreateInfo info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
@@ -113,11 +101,7 @@ FrameInputTarget FrameSlot::target() const {
 }
 
 void FrameSlot::submit(const Frame& frame, Ticket ticket) {
-  uint8_t* staging = stagingFor(frame.layout);
-  if (config_.copy)
-    config_.copy->copy(staging, frame.pixels, frameBytes(frame.layout));
-  else
-    std::memcpy(staging, frame.pixels, frameBytes(frame.layout));
+  config_.copy->copy(stagingFor(frame.layout), frame.pixels, frame.layout.spannedBytes());
   submitStaged(frame.layout, ticket);
 }
 
@@ -137,7 +121,7 @@ void FrameSlot::submitStaged(const FrameLayout& layout, Ticket ticket) {
   // Replays the recordings stagingFor made, unless a re-plan dropped them.
   VkCommandBuffer frame_in = frame_in_.get(stagingKey(staging_, layout), staging_, target());
   recordFrameOut(layout.width, layout.height);
-  staging_.flush(frameBytes(layout));  // host writes reach the GPU at vkQueueSubmit, once flushed
+  staging_.flush(layout.spannedBytes());  // host writes reach the GPU at vkQueueSubmit, once flushed
   submitRecordings(host_frame_queue_, frame_in, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, ticket);
 }
 
@@ -256,8 +240,7 @@ void FrameSlot::setInputSize(int input_size, const Executor* ops_from) {
   submitted_ = false;
   frame_in_.clear();
   frame_out_size_.reset();
-  executor_.reset();  // frees its arena (and its ops, unless shared) before the
-                      // successor allocates
+  executor_.reset();  // frees its arena (and its ops, unless shared) before the successor allocates
   executor_ = makeExecutor(ctx_, model_, input_size, config_.precision, ops_from);
   createTimestamps();
   recordNetwork();

@@ -25,10 +25,10 @@
 #include "engine/timestamps.h"
 #include "runtime/estimator.h"
 #include "runtime/executor.h"
-#include "runtime/parallel_copy.h"
 #include "runtime/frame_input.h"
 #include "runtime/ops/decode.h"
 #include "runtime/ops/preprocess.h"
+#include "runtime/parallel_copy.h"
 
 namespace vkpose {
 
@@ -40,7 +40,7 @@ struct SlotConfig {
   int output_stride = 16;
   GpuTimingMode timing = GpuTimingMode::Off;
   std::chrono::microseconds fence_spin{0};  // waits poll the fence this long before sleeping
-  ParallelCopy* copy = nullptr;             // host frames into staging (the Estimator's); null: memcpy
+  ParallelCopy* copy = nullptr;             // copies host frames into staging (the Estimator's; required)
 };
 
 // An unsignalled VkFence, destroyed with its owner.
@@ -123,8 +123,7 @@ class FrameSlot {
   PreprocessOp preprocess_;
   DecodeOp decode_;
   std::unique_ptr<Executor> executor_;
-  Buffer staging_;   // Upload: the frame's pixels, bound directly as the
-                     // preprocessing input
+  Buffer staging_;   // Upload: the frame's pixels, bound directly as the preprocessing input
   Buffer readback_;  // Readback: one PoseGpu, written by the decode
   FrameInputRecordings frame_in_;
   CommandRecorder network_, frame_out_;

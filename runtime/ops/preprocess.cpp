@@ -94,11 +94,12 @@ FrameLayout FrameLayout::packed(int width, int height, PixelFormat format) {
   return {width, height, uint32_t(width > 0 ? width : 0) * pixelBytes(format), format};
 }
 
-uint64_t FrameLayout::requiredBytes() const {
+uint64_t FrameLayout::spannedBytes() const {
   if (width <= 0 || height <= 0) return 0;
-  uint64_t bytes = uint64_t(height - 1) * row_stride + uint64_t(width) * pixelBytes(format);
-  return (bytes + 3) / 4 * 4;
+  return uint64_t(height - 1) * row_stride + uint64_t(width) * pixelBytes(format);
 }
+
+uint64_t FrameLayout::requiredBytes() const { return (spannedBytes() + 3) / 4 * 4; }
 
 void validateFrameLayout(const FrameLayout& frame) {
   if (frame.width <= 0 || frame.height <= 0) throw Error("Preprocess: frame " + frameText(frame) + " is empty");

@@ -31,6 +31,9 @@ struct FrameLayout {
   PixelFormat format = PixelFormat::RGBA8;
 
   static FrameLayout packed(int width, int height, PixelFormat format);
+  // Bytes the pixels span (0 for an empty frame): the last row is not padded
+  // to the stride.
+  uint64_t spannedBytes() const;
   // Bytes a buffer must hold (0 for an empty frame): the last row ends the
   // frame, and the shader reads whole 32-bit words, so the total is rounded
   // up to a multiple of 4.
