@@ -100,9 +100,20 @@ FrameInputTarget FrameSlot::target() const {
   return {&executor_->input(), config_.resize, config_.roi, timestamps_.get()};
 }
 
+// Only the bytes preprocessing reads are copied: letterboxing 1280x720 to
+// 257 reads 40% of the rows. Staging bytes outside them keep whatever an
+// earlier frame left there, which no dispatch reads.
 void FrameSlot::submit(const Frame& frame, Ticket ticket) {
-  config_.copy->copy(stagingFor(frame.layout), frame.pixels, frame.layout.spannedBytes());
+  uint8_t* staging = stagingFor(frame.layout);
+  config_.copy->copyRanges(staging, frame.pixels, sampledRanges(frame.layout));
   submitStaged(frame.layout, ticket);
+}
+
+const std::vector<ByteRange>& FrameSlot::sampledRanges(const FrameLayout& layout) {
+  SamplingGrid grid = samplingGrid(config_.resize, layout.width, layout.height, executor_->inputSize(), config_.roi);
+  if (!sampled_ || !(sampled_->layout == layout) || !(sampled_->grid == grid))
+    sampled_ = SampledRanges{layout, grid, sampledByteRanges(grid, layout)};
+  return sampled_->ranges;
 }
 
 uint8_t* FrameSlot::stagingFor(const FrameLayout& layout) {

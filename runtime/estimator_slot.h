@@ -107,6 +107,9 @@ class FrameSlot {
   void recordFrameOut(int width, int height);
   void ensureStaging(uint64_t bytes);
   FrameInputTarget target() const;
+  // What of a host frame preprocessing reads, for `layout` at this slot's
+  // sampling grid (cached for the last layout and grid).
+  const std::vector<ByteRange>& sampledRanges(const FrameLayout& layout);
   void submitRecordings(VkQueue queue, VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
                         VkSemaphore signal, Ticket ticket);
   bool spinUntilFinished() const;
@@ -129,6 +132,12 @@ class FrameSlot {
   CommandRecorder network_, frame_out_;
   std::unique_ptr<DescriptorArena> frame_out_descriptors_;  // replaced with each frame_out_ recording
   std::optional<std::pair<int, int>> frame_out_size_;       // the frame size frame_out_ holds
+  struct SampledRanges {
+    FrameLayout layout;
+    SamplingGrid grid;
+    std::vector<ByteRange> ranges;
+  };
+  std::optional<SampledRanges> sampled_;  // the last sampledRanges()
   Fence fence_;
   bool submitted_ = false;  // the fence will signal (reset before the next submit)
   std::optional<Ticket> ticket_;

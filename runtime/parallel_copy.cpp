@@ -35,24 +35,41 @@ ParallelCopy::Chunk ParallelCopy::chunk(size_t index) const {
 }
 
 void ParallelCopy::copy(void* dst, const void* src, size_t bytes) {
+  ByteRange all{0, bytes};
+  copyRanges(dst, src, {&all, 1});
+}
+
+void ParallelCopy::copyRanges(void* dst, const void* src, std::span<const ByteRange> ranges) {
+  size_t bytes = 0;
+  for (const ByteRange& r : ranges) bytes += r.bytes;
   if (bytes == 0) return;  // memcpy may not be given null pointers, even for nothing
-  if (workers_.empty() || bytes < kMinParallelBytes) {
-    std::memcpy(dst, src, bytes);
-    return;
-  }
   {
     std::lock_guard lock(mutex_);
     dst_ = static_cast<uint8_t*>(dst);
     src_ = static_cast<const uint8_t*>(src);
+    ranges_ = ranges;
     bytes_ = bytes;
+  }
+  if (workers_.empty() || bytes < kMinParallelBytes) return copyChunk({0, bytes});
+  {
+    std::lock_guard lock(mutex_);
     pending_ = workers_.size();
     ++generation_;
   }
   start_.notify_all();
-  Chunk own = chunk(0);
-  std::memcpy(dst_ + own.begin, src_ + own.begin, own.end - own.begin);
+  copyChunk(chunk(0));
   std::unique_lock lock(mutex_);
   done_.wait(lock, [&] { return pending_ == 0; });
+}
+
+void ParallelCopy::copyChunk(Chunk chunk) const {
+  size_t position = 0;  // where the current range starts, ranges laid end to end
+  for (const ByteRange& r : ranges_) {
+    size_t begin = std::max(chunk.begin, position), end = std::min(chunk.end, position + r.bytes);
+    if (begin < end) std::memcpy(dst_ + r.offset + (begin - position), src_ + r.offset + (begin - position), end - begin);
+    position += r.bytes;
+    if (position >= chunk.end) return;
+  }
 }
 
 void ParallelCopy::work(size_t index) {
@@ -64,7 +81,7 @@ void ParallelCopy::work(size_t index) {
     seen = generation_;
     Chunk mine = chunk(index);
     lock.unlock();
-    std::memcpy(dst_ + mine.begin, src_ + mine.begin, mine.end - mine.begin);
+    copyChunk(mine);
     lock.lock();
     if (--pending_ == 0) done_.notify_one();
   }

@@ -4,15 +4,19 @@
 // needs for the whole network at 257, so that copy caps throughput. Cores
 // writing separate chunks add their write-combining buffers up to the bus's
 // limit. The workers are created once and wait on a condition variable;
-// the calling thread copies the first chunk itself.
+// the calling thread copies the first chunk itself. Copying only the ranges
+// preprocessing reads (sampledByteRanges) moves less again.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
+
+#include "runtime/byte_range.h"
 
 namespace vkpose {
 
@@ -27,12 +31,17 @@ class ParallelCopy {
   int threads() const { return int(workers_.size()) + 1; }
   // Returns once all `bytes` are copied. Not for concurrent callers.
   void copy(void* dst, const void* src, size_t bytes);
+  // The same for the `ranges` of two buffers of one layout (each range at the
+  // same offset in both), split by bytes across the threads.
+  void copyRanges(void* dst, const void* src, std::span<const ByteRange> ranges);
 
  private:
+  // Bytes [begin, end) of the ranges laid end to end.
   struct Chunk {
     size_t begin = 0, end = 0;
   };
   Chunk chunk(size_t index) const;
+  void copyChunk(Chunk chunk) const;
   void work(size_t index);
 
   std::vector<std::thread> workers_;
@@ -43,7 +52,8 @@ class ParallelCopy {
   bool stop_ = false;
   uint8_t* dst_ = nullptr;
   const uint8_t* src_ = nullptr;
-  size_t bytes_ = 0;
+  std::span<const ByteRange> ranges_;
+  size_t bytes_ = 0;  // in all the ranges
 };
 
 }  // namespace vkpose

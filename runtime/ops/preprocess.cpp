@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "engine/context.h"
 #include "engine/error.h"
@@ -100,6 +101,53 @@ uint64_t FrameLayout::spannedBytes() const {
 }
 
 uint64_t FrameLayout::requiredBytes() const { return (spannedBytes() + 3) / 4 * 4; }
+
+namespace {
+
+// The window positions model pixel d blends: d * span / model_size, rounded
+// down and up (the up one clamped to the window), as tapFor in preprocess.comp.
+std::pair<int, int> taps(int d, const SamplingAxis& axis, int model_size) {
+  uint64_t scaled = uint64_t(d) * uint64_t(axis.span);
+  int lo = int(scaled / uint64_t(model_size));
+  int hi = scaled % uint64_t(model_size) == 0 ? lo : std::min(lo + 1, axis.span - 1);
+  return {axis.origin + lo, axis.origin + hi};
+}
+
+// Per frame pixel along one axis: whether some model pixel samples it.
+std::vector<bool> sampledPixels(const SamplingAxis& axis, int model_size, int frame_extent) {
+  std::vector<bool> sampled(size_t(frame_extent), false);
+  for (int d = 0; d < model_size; ++d) {
+    auto [lo, hi] = taps(d, axis, model_size);
+    for (int i : {lo, hi})
+      if (i >= 0 && i < frame_extent) sampled[size_t(i)] = true;
+  }
+  return sampled;
+}
+
+}  // namespace
+
+std::vector<ByteRange> sampledByteRanges(const SamplingGrid& grid, const FrameLayout& layout) {
+  if (grid.frame_width != layout.width || grid.frame_height != layout.height)
+    throw Error("Preprocess: the sampling grid was made for a " + std::to_string(grid.frame_width) + "x" +
+                std::to_string(grid.frame_height) + " frame, not " + frameText(layout));
+  std::vector<bool> columns = sampledPixels(grid.x, grid.model_size, layout.width);
+  auto first = std::find(columns.begin(), columns.end(), true);
+  if (first == columns.end()) return {};
+  size_t x0 = size_t(first - columns.begin());
+  size_t x1 = size_t(columns.rend() - std::find(columns.rbegin(), columns.rend(), true));  // one past the last
+  size_t pixel = pixelBytes(layout.format);
+  std::vector<bool> rows = sampledPixels(grid.y, grid.model_size, layout.height);
+  std::vector<ByteRange> ranges;
+  for (size_t y = 0; y < rows.size(); ++y) {
+    if (!rows[y]) continue;
+    ByteRange run{y * layout.row_stride + x0 * pixel, (x1 - x0) * pixel};
+    if (!ranges.empty() && ranges.back().offset + ranges.back().bytes == run.offset)
+      ranges.back().bytes += run.bytes;
+    else
+      ranges.push_back(run);
+  }
+  return ranges;
+}
 
 void validateFrameLayout(const FrameLayout& frame) {
   if (frame.width <= 0 || frame.height <= 0) throw Error("Preprocess: frame " + frameText(frame) + " is empty");

@@ -175,6 +175,39 @@ TEST_P(PreprocessTest, MatchesReference) {
   EXPECT_TRUE(test::paddingLanesZero(packed, out.shape));
 }
 
+// Every byte outside sampledByteRanges flipped: if preprocessing read any of
+// them, the output would leave the reference (computed from the intact frame).
+std::vector<uint8_t> outsideRangesFlipped(std::vector<uint8_t> bytes, const std::vector<ByteRange>& ranges) {
+  std::vector<bool> inside(bytes.size(), false);
+  for (const ByteRange& r : ranges) std::fill_n(inside.begin() + std::ptrdiff_t(r.offset), r.bytes, true);
+  for (size_t i = 0; i < bytes.size(); ++i)
+    if (!inside[i]) bytes[i] ^= 0x80;
+  return bytes;
+}
+
+TEST_P(PreprocessTest, ReadsOnlyTheSampledByteRanges) {
+  const PreprocessCase& tc = GetParam();
+  VKPOSE_REQUIRE_PRECISION(tc.precision);
+  test::RgbImage image = test::randomImage(tc.width, tc.height, test::kDefaultSeed + 1);
+  FrameLayout layout = FrameLayout::packed(tc.width, tc.height, tc.format);
+  layout.row_stride += tc.stride_padding;
+  SamplingGrid grid = samplingGrid(tc.mode, tc.width, tc.height, tc.size, tc.roi);
+  std::vector<ByteRange> ranges = sampledByteRanges(grid, layout);
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    ASSERT_GT(ranges[i].bytes, 0u);
+    ASSERT_LE(ranges[i].offset + ranges[i].bytes, layout.spannedBytes());
+    if (i > 0) ASSERT_GT(ranges[i].offset, ranges[i - 1].offset + ranges[i - 1].bytes) << "unsorted or unmerged";
+  }
+  std::vector<uint8_t> bytes = test::encodeFrame(image, refOrder(tc.format), layout.row_stride);
+  Buffer frame = uploadFrame(ctx(), outsideRangesFlipped(bytes, ranges));
+  Tensor out = Tensor::create(ctx(), PreprocessOp::outputShape(tc.size), tc.precision);
+  PixelNormalisation norm = tc.resnet ? PixelNormalisation::resNet(kResNetMean) : PixelNormalisation::mobileNet();
+  PreprocessOp op(ctx(), tc.precision, norm);
+  std::vector<float> packed = test::runIntoPoisoned(ctx(), op, frame, layout, grid, out);
+  std::vector<float> expected = test::referencePreprocess(image, refWindow(tc), tc.size, refNormalisation(tc));
+  EXPECT_TRUE(matchesReference(packed, expected, tc.size, tc.precision));
+}
+
 INSTANTIATE_TEST_SUITE_P(Frames, PreprocessTest, ::testing::ValuesIn(allCases()),
                          [](const ::testing::TestParamInfo<PreprocessCase>& param) {
                            std::string name = param.param.name;
@@ -288,6 +321,40 @@ TEST_F(PreprocessErrors, NormalisationFromMetadata) {
   expectError([&] { PreprocessOp(ctx(), Precision::FP32, {0.f, {}}); }, "normalisation divisor 0");
   float nan = std::numeric_limits<float>::quiet_NaN();
   expectError([&] { PreprocessOp(ctx(), Precision::FP32, {1.f, {0.f, nan, 0.f}}); }, "normalisation bias nan");
+}
+
+// A webcam frame letterboxed to 257 leaves most rows unread; 513 reads more.
+TEST(SampledByteRanges, LetterboxedWebcamFrameReadsFewRows) {
+  FrameLayout layout = FrameLayout::packed(1280, 720, PixelFormat::RGBA8);
+  auto fraction = [&](int size) {
+    uint64_t bytes = 0;
+    for (const ByteRange& r : sampledByteRanges(samplingGrid(ResizeMode::Letterbox, 1280, 720, size), layout))
+      bytes += r.bytes;
+    return double(bytes) / double(layout.spannedBytes());
+  };
+  EXPECT_LT(fraction(257), 0.45);
+  EXPECT_GT(fraction(257), 0.35);  // two rows per sampled model row, 145 model rows inside the frame
+  EXPECT_GT(fraction(513), fraction(257));
+}
+
+// A crop reads only its columns, one run per row.
+TEST(SampledByteRanges, CropReadsItsColumnsOnly) {
+  FrameLayout layout = FrameLayout::packed(1000, 667, PixelFormat::RGB8);
+  std::vector<ByteRange> ranges =
+      sampledByteRanges(samplingGrid(ResizeMode::Crop, 1000, 667, 129, {100, 50, 300, 200}), layout);
+  ASSERT_FALSE(ranges.empty());
+  for (const ByteRange& r : ranges) {
+    EXPECT_GE(r.offset % layout.row_stride, 100u * 3);
+    EXPECT_LE(r.offset % layout.row_stride + r.bytes, 400u * 3);
+  }
+  EXPECT_GE(ranges.front().offset / layout.row_stride, 50u);
+  EXPECT_LT(ranges.back().offset / layout.row_stride, 250u);
+}
+
+TEST(SampledByteRanges, RefusesAGridForAnotherFrameSize) {
+  FrameLayout layout = FrameLayout::packed(640, 480, PixelFormat::RGBA8);
+  test::expectError([&] { sampledByteRanges(samplingGrid(ResizeMode::Letterbox, 480, 640, 257), layout); },
+                    "the sampling grid was made for a 480x640 frame");
 }
 
 }  // namespace

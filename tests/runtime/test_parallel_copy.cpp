@@ -1,10 +1,12 @@
 // ParallelCopy against the source bytes themselves: every byte lands, none
 // past the end is touched, for sizes below and above the parallel threshold,
 // sizes that leave ragged chunks, every thread count, and many copies in a
-// row through the same workers.
+// row through the same workers; and copies of separate ranges.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "runtime/parallel_copy.h"
@@ -53,6 +55,33 @@ TEST(ParallelCopy, EveryByteLandsAndNoneBeyond) {
 TEST(ParallelCopy, ManyCopiesThroughTheSameWorkers) {
   ParallelCopy copy(4);
   for (uint32_t i = 0; i < 200; ++i) expectExactCopy(copy, (size_t(1) << 20) + i * 4099, i);
+}
+
+// Rows of a frame with gaps between them, like sampledByteRanges: the bytes
+// in the ranges land, those between and after them stay poisoned.
+TEST(ParallelCopy, RangesLandAndGapsStayUntouched) {
+  const size_t row = 1280 * 4, rows = 720;
+  std::vector<uint8_t> src = pattern(row * rows, 7);
+  std::vector<ByteRange> ranges;
+  for (size_t y = 0; y < rows; y += 5) ranges.push_back({y * row + 16 * (y % 3), 2 * row - 32 * (y % 3)});
+  ranges.push_back({row * rows - 1, 1});  // the last byte alone
+  std::vector<bool> inside(src.size(), false);
+  for (const ByteRange& r : ranges) std::fill_n(inside.begin() + std::ptrdiff_t(r.offset), r.bytes, true);
+  for (int threads : {1, 2, 3, 8}) {
+    SCOPED_TRACE(std::to_string(threads) + " threads");
+    ParallelCopy copy(threads);
+    std::vector<uint8_t> dst(src.size(), kPoison);
+    copy.copyRanges(dst.data(), src.data(), ranges);
+    for (size_t i = 0; i < src.size(); ++i)
+      if (dst[i] != (inside[i] ? src[i] : kPoison)) FAIL() << "byte " << i << (inside[i] ? " differs" : " was written");
+  }
+}
+
+TEST(ParallelCopy, NoRangesCopyNothing) {
+  ParallelCopy copy(2);
+  copy.copyRanges(nullptr, nullptr, {});
+  ByteRange empty{0, 0};
+  copy.copyRanges(nullptr, nullptr, {&empty, 1});
 }
 
 TEST(ParallelCopy, WorkersStopWithoutEverCopying) {
