@@ -9,7 +9,8 @@ namespace {
 
 // Below this, waking the workers costs more than the copy.
 constexpr size_t kMinParallelBytes = size_t(1) << 20;
-// Chunks start on cache-line boundaries so no two threads write one line.
+// Chunks start on cache-line boundaries so no two threads write one line
+// (within one range; where ranges meet, a line may be shared, harmlessly).
 constexpr size_t kChunkAlignment = 64;
 
 }  // namespace
