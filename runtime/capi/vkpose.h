@@ -62,6 +62,13 @@ typedef struct vkpose_options {
    * max_auto_input_size), re-planning when it changes */
   int input_size_from_frame;
   int max_auto_input_size; /* default 513 */
+  /* default -1: the device's own (2000 on GPUs, 0 on CPU devices); else
+   * 0..100000: microseconds vkpose_estimate and vkpose_wait poll the frame's
+   * fence before sleeping in the driver (lower latency, one busy core) */
+  int fence_spin_us;
+  /* default 1; 1..8: threads copying each host frame into GPU-visible
+   * memory, the caller's included (started with the estimator) */
+  int copy_threads;
 } vkpose_options;
 
 typedef struct vkpose_estimator vkpose_estimator;

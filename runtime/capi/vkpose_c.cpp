@@ -66,6 +66,8 @@ vkpose::EstimatorOptions toOptions(const vkpose_options& options) {
   if (options.fp16) o.precision = vkpose::Precision::FP16Storage;
   if (options.input_size_from_frame) o.input_size_policy = vkpose::InputSizePolicy::FromFrame;
   o.max_auto_input_size = options.max_auto_input_size;
+  if (options.fence_spin_us != -1)  // -1: the device's default o.fence_spin_us = options.fence_spin_us;
+  o.copy_threads = options.copy_threads;
   return o;
 }
 
@@ -83,12 +85,21 @@ void vkpose_options_init(vkpose_options* options) {
   options->frames_in_flight = 2;
   options->input_size_from_frame = 0;
   options->max_auto_input_size = 513;
+  options->fence_spin_us = -1;
+  options->copy_threads = 1;
 }
 
 vkpose_status vkpose_create(const vkpose_options* options, vkpose_estimator** out) {
   if (!options || !out) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: options and out must not be NULL");
   *out = nullptr;
   if (!options->model_path) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: model_path is NULL");
+  if (options->fence_spin_us != -1 && (options->fence_spin_us < 0 || options->fence_spin_us > vkpose::kMaxFenceSpinUs))
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: fence_spin_us " + std::to_string(options->fence_spin_us) +
+                                                   " is neither -1 (the device's default) nor within 0.." +
+                                                   std::to_string(vkpose::kMaxFenceSpinUs));
+  if (options->copy_threads < 1 || options->copy_threads > vkpose::kMaxCopyThreads)
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: copy_threads " + std::to_string(options->copy_threads) +
+                                                   " is outside 1.." + std::to_string(vkpose::kMaxCopyThreads));
   return guarded([&] {
     *out = new vkpose_estimator{vkpose::Estimator(toOptions(*options))};
     return VKPOSE_OK;

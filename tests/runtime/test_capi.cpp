@@ -25,6 +25,32 @@ TEST(CApi, OptionsHaveDocumentedDefaults) {
   EXPECT_EQ(o.input_size, 257);
   EXPECT_EQ(o.fp16, 0);
   EXPECT_EQ(o.frames_in_flight, 2);
+  EXPECT_EQ(o.input_size_from_frame, 0);
+  EXPECT_EQ(o.max_auto_input_size, 513);
+  EXPECT_EQ(o.fence_spin_us, -1);
+  EXPECT_EQ(o.copy_threads, 1);
+}
+
+TEST(CApi, HostTuningOptionsOutOfRangeAreRefusedByName) {
+  vkpose_options o;
+  vkpose_options_init(&o);
+  o.model_path = "/nonexistent/model.vkpose";  // never reached: the options are checked first
+  vkpose_estimator* est = nullptr;
+  auto refused = [&](const char* fragment) {
+    SCOPED_TRACE(fragment);
+    EXPECT_EQ(vkpose_create(&o, &est), VKPOSE_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(est, nullptr);
+    EXPECT_NE(std::string(vkpose_error_message()).find(fragment), std::string::npos) << vkpose_error_message();
+  };
+  o.fence_spin_us = -2;
+  refused("fence_spin_us -2 is neither -1 (the device's default) nor within 0..100000");
+  o.fence_spin_us = 100001;
+  refused("fence_spin_us 100001 is neither");
+  o.fence_spin_us = -1;
+  o.copy_threads = 0;
+  refused("copy_threads 0 is outside 1..8");
+  o.copy_threads = 9;
+  refused("copy_threads 9 is outside 1..8");
 }
 
 TEST(CApi, NullArgumentsAreRefusedWithAMessage) {
@@ -176,6 +202,33 @@ TEST(CApi, AcquiredFramesGiveTheGoldenPoseAndRefuseMisuse) {
   EXPECT_TRUE(messageHas("is not the 548x342 RGB8 with row stride 1644 it was acquired for")) << vkpose_error_message();
   EXPECT_EQ(vkpose_estimate(est, pixels, w, h, 0, VKPOSE_PIXEL_RGB8, &pose), VKPOSE_ERROR_RUNTIME);
   EXPECT_TRUE(messageHas("not the frame acquired now")) << vkpose_error_message();
+  vkpose_destroy(est);
+}
+
+// Several copy threads and no fence polling still give the golden pose, for
+// frames copied on every path (estimate, and submit with two in flight).
+TEST(CApi, CopyThreadsAndFenceSpinKeepTheGoldenPose) {
+  ASSERT_STRNE(modelPath(), "") << "VKPOSE_TEST_MODEL is not set (ctest sets it to the converted PoseNet)";
+  vkpose_options o;
+  vkpose_options_init(&o);
+  o.model_path = modelPath();
+  o.copy_threads = 3;
+  o.fence_spin_us = 0;
+  vkpose_estimator* est = nullptr;
+  ASSERT_EQ(vkpose_create(&o, &est), VKPOSE_OK) << vkpose_error_message();
+  const vkpose::test::RgbImage& image = vkpose::test::photo("messi5.jpg");
+  vkpose_pose pose;
+  ASSERT_EQ(vkpose_estimate(est, image.rgb.data(), image.width, image.height, 0, VKPOSE_PIXEL_RGB8, &pose), VKPOSE_OK)
+      << vkpose_error_message();
+  vkpose::test::expectGoldenPose(toPose(pose), "messi5.jpg", 257);
+  uint64_t tickets[2] = {0, 0};
+  for (uint64_t& t : tickets)
+    ASSERT_EQ(vkpose_submit(est, image.rgb.data(), image.width, image.height, 0, VKPOSE_PIXEL_RGB8, &t), VKPOSE_OK)
+        << vkpose_error_message();
+  for (uint64_t t : tickets) {
+    ASSERT_EQ(vkpose_wait(est, t, &pose), VKPOSE_OK) << vkpose_error_message();
+    vkpose::test::expectGoldenPose(toPose(pose), "messi5.jpg", 257);
+  }
   vkpose_destroy(est);
 }
 
