@@ -37,6 +37,7 @@ layout(constant_id = 3) const uint PIXELS = 4;        // pixels per invocation
 layout(constant_id = 4) const uint OC4_BLOCK = 4;     // output vec4s per invocation
 layout(constant_id = 5) const uint WEIGHT_LANES = 1;  // 1, or the subgroup size
 layout(constant_id = 6) const uint K_SPLIT = 1;       // invocations along y sharing an output
+layout(constant_id = 7) const uint K_UNROLL = 1;      // input vec4 steps whose loads are issued together
 const uint WEIGHT_VEC4S = 4 * OC4_BLOCK;               // per input vec4 step
 const uint WEIGHT_SLOTS = (WEIGHT_VEC4S + WEIGHT_LANES - 1) / WEIGHT_LANES;
 
@@ -82,18 +83,37 @@ afpvec4 weight(vec4 loaded[WEIGHT_SLOTS], uint j) {
   return afp4(subgroupShuffle(loaded[j / WEIGHT_LANES], j % WEIGHT_LANES));
 }
 
+void multiplyAdd(afpvec4 x[PIXELS], vec4 loaded[WEIGHT_SLOTS]) {
+  for (uint b = 0; b < OC4_BLOCK; ++b) {
+    afpvec4 w0 = weight(loaded, 4 * b), w1 = weight(loaded, 4 * b + 1);
+    afpvec4 w2 = weight(loaded, 4 * b + 2), w3 = weight(loaded, 4 * b + 3);
+    for (uint k = 0; k < PIXELS; ++k) acc[b][k] += x[k].x * w0 + x[k].y * w1 + x[k].z * w2 + x[k].w * w3;
+  }
+}
+
+void load(uint ic4, out afpvec4 x[PIXELS], out vec4 loaded[WEIGHT_SLOTS]) {
+  for (uint k = 0; k < PIXELS; ++k) x[k] = afp4(src[ic4 * p.plane + src_pixel[k]]);
+  // Shuffled as fp32: 16-bit subgroup operations need another device feature.
+  for (uint s = 0; s < WEIGHT_SLOTS; ++s) loaded[s] = vec4(weights[weight_base[s] + ic4 * 4]);
+}
+
+// K_UNROLL > 1 (GPUs): the loads of K_UNROLL steps are issued before any of
+// their multiply-adds, so their memory latencies overlap instead of adding up.
 void accumulate(uint ic4_begin, uint ic4_end) {
-  for (uint ic4 = ic4_begin; ic4 < ic4_end; ++ic4) {
-    afpvec4 x[PIXELS];
-    for (uint k = 0; k < PIXELS; ++k) x[k] = afp4(src[ic4 * p.plane + src_pixel[k]]);
-    // Shuffled as fp32: 16-bit subgroup operations need another device feature.
-    vec4 loaded[WEIGHT_SLOTS];
-    for (uint s = 0; s < WEIGHT_SLOTS; ++s) loaded[s] = vec4(weights[weight_base[s] + ic4 * 4]);
-    for (uint b = 0; b < OC4_BLOCK; ++b) {
-      afpvec4 w0 = weight(loaded, 4 * b), w1 = weight(loaded, 4 * b + 1);
-      afpvec4 w2 = weight(loaded, 4 * b + 2), w3 = weight(loaded, 4 * b + 3);
-      for (uint k = 0; k < PIXELS; ++k) acc[b][k] += x[k].x * w0 + x[k].y * w1 + x[k].z * w2 + x[k].w * w3;
+  uint ic4 = ic4_begin;
+  // K_UNROLL 1 compiles to the plain loop below alone.
+  if (K_UNROLL > 1)
+    for (; ic4 + K_UNROLL <= ic4_end; ic4 += K_UNROLL) {
+      afpvec4 x[K_UNROLL][PIXELS];
+      vec4 loaded[K_UNROLL][WEIGHT_SLOTS];
+      for (uint u = 0; u < K_UNROLL; ++u) load(ic4 + u, x[u], loaded[u]);
+      for (uint u = 0; u < K_UNROLL; ++u) multiplyAdd(x[u], loaded[u]);
     }
+  for (; ic4 < ic4_end; ++ic4) {
+    afpvec4 x[PIXELS];
+    vec4 loaded[WEIGHT_SLOTS];
+    load(ic4, x, loaded);
+    multiplyAdd(x, loaded);
   }
 }
 

@@ -31,11 +31,13 @@ VKPOSE_PUSH_CONSTANTS(PointwisePush);
 constexpr uint32_t kMaxTile = 16;
 // Past 16 slices the serial reduction outweighs the shorter loops.
 constexpr uint32_t kMaxKSplit = 16;
+// Each unrolled step holds its inputs and weights in registers until used.
+constexpr uint32_t kMaxKUnroll = 8;
 
 std::string str(const PointwiseTiling& t) {
   return std::to_string(t.pixels) + " pixels x " + std::to_string(t.oc4_block) + " oc4 blocks, workgroup " +
          std::to_string(t.workgroup) + ", weight lanes " + std::to_string(t.weight_lanes) + ", K split " +
-         std::to_string(t.k_split);
+         std::to_string(t.k_split) + ", K unroll " + std::to_string(t.k_unroll);
 }
 
 void validateTiling(const Capabilities& caps, const PointwiseTiling& t) {
@@ -49,6 +51,7 @@ void validateTiling(const Capabilities& caps, const PointwiseTiling& t) {
     fail("K split must be within 1.." + std::to_string(kMaxKSplit) +
          " and workgroup x K split within the device's invocation limit");
   if (t.k_split > 1 && t.weight_lanes != 1) fail("a K split needs weight lanes 1 (the shuffle is per subgroup)");
+  if (t.k_unroll < 1 || t.k_unroll > kMaxKUnroll) fail("K unroll must be within 1.." + std::to_string(kMaxKUnroll));
   uint64_t shared_bytes = uint64_t(t.k_split - 1) * t.workgroup * t.oc4_block * t.pixels * 16;
   if (shared_bytes > caps.max_shared_memory_bytes)
     fail("its partial sums need " + std::to_string(shared_bytes) + " bytes of shared memory, the device has " +
@@ -90,7 +93,7 @@ const PointwiseParams& validated(const Context& ctx, const PointwiseParams& para
 PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activation, PointwiseTiling tiling) {
   requirePrecision(ctx, precision);
   return {variantName("pointwise", activation, precision), 4, sizeof(PointwisePush), {tiling.workgroup, tiling.k_split, 1},
-          {tiling.pixels, tiling.oc4_block, tiling.weight_lanes, tiling.k_split}};
+          {tiling.pixels, tiling.oc4_block, tiling.weight_lanes, tiling.k_split, tiling.k_unroll}};
 }
 
 }  // namespace
@@ -129,9 +132,22 @@ GpuTilingRule gpuTilingRule() {
   return {v[0], v[1], v[2], v[3], v[4]};
 }
 
-PointwiseTiling gpuTiling(int in_channels) {
+// Measured on an H200 (docs/performance.md, step 12): issuing the loads of 4
+// input steps together took fp16 PoseNet at 513 from 0.418 to 0.386 ms and
+// at 257 from 0.218 to 0.207; fp32 moved within run-to-run noise (-1.5% at
+// 257, +2% at 513), so it keeps the plain loop.
+// VKPOSE_POINTWISE_UNROLL=n (1..8) overrides it, for tuning.
+uint32_t gpuKUnroll(Precision precision) {
+  const char* env = std::getenv("VKPOSE_POINTWISE_UNROLL");
+  unsigned v = 0;
+  if (env && std::sscanf(env, "%u", &v) == 1 && v >= 1 && v <= kMaxKUnroll) return v;
+  return precision == Precision::FP32 ? 1 : 4;
+}
+
+PointwiseTiling gpuTiling(int in_channels, Precision precision) {
   GpuTilingRule rule = gpuTilingRule();
-  return {rule.pixels, rule.oc4_block, rule.workgroup, 1, kSplitFor(in_channels, rule.max_k_split, rule.min_slice)};
+  return {rule.pixels, rule.oc4_block, rule.workgroup, 1, kSplitFor(in_channels, rule.max_k_split, rule.min_slice),
+          gpuKUnroll(precision)};
 }
 
 }  // namespace
@@ -142,7 +158,7 @@ PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision preci
   // the 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs
   // hide latency with more invocations, not with more work per invocation;
   // for the same reason the input channels of wide layers are split.
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(in_channels);
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(in_channels, precision);
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s.

@@ -41,6 +41,7 @@ struct PointwiseTiling {
   uint32_t workgroup = 64;
   uint32_t weight_lanes = 1;
   uint32_t k_split = 1;
+  uint32_t k_unroll = 1;  // input vec4 steps whose loads are issued before their multiply-adds
 };
 
 // CPU devices (lavapipe): one subgroup per workgroup with shared weight
@@ -49,8 +50,9 @@ struct PointwiseTiling {
 // is ~5% faster than 8x16 over PoseNet's pointwise layers but compiles in 6 s
 // instead of 2 s per variant; llvmpipe emulates fp16 arithmetic, which
 // triples the compile time again). Other devices: one output vec4 x two
-// pixels per invocation, weights loaded directly, and the input channels split
-// across invocations when there are enough of them (measured on an H100).
+// pixels per invocation, weights loaded directly, the input channels split
+// across invocations when there are enough of them (measured on an H100),
+// and in fp16 the loads of 4 input steps issued together (on an H200).
 // VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup[,max_k_split[,min_slice]]
 // overrides it for tuning.
 PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels);

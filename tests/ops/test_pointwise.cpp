@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -62,7 +63,8 @@ std::string caseName(const PointwiseCase& tc) {
   if (tc.tiling)
     name += "_tile" + std::to_string(tc.tiling->pixels) + "x" + std::to_string(tc.tiling->oc4_block) +
             (tc.shared_weights ? "_shared" : "") +
-            (tc.tiling->k_split > 1 ? "_k" + std::to_string(tc.tiling->k_split) : "");
+            (tc.tiling->k_split > 1 ? "_k" + std::to_string(tc.tiling->k_split) : "") +
+            (tc.tiling->k_unroll > 1 ? "_u" + std::to_string(tc.tiling->k_unroll) : "");
   return name;
 }
 
@@ -142,9 +144,29 @@ std::vector<PointwiseCase> kSplits() {
   return cases;
 }
 
+// The input loop unrolled (loads of several steps issued together): input
+// vec4 counts that the unroll divides, that leave a tail, and that are below
+// it, alone and inside K slices, with register blocks and in every precision.
+std::vector<PointwiseCase> kUnrolls() {
+  std::vector<PointwiseCase> cases;
+  auto add = [&](PointwiseCase tc, uint32_t pixels, uint32_t oc4_block, uint32_t k_split, uint32_t k_unroll) {
+    tc.tiling = PointwiseTiling{pixels, oc4_block, 32, 1, k_split, k_unroll};
+    cases.push_back(tc);
+  };
+  add({384, 384, 17, 17}, 2, 1, 8, 4);
+  add({384, 384, 17, 17}, 2, 1, 8, 3);
+  add({192, 384, 33, 33}, 2, 1, 4, 8);
+  add({24, 48, 65, 65}, 2, 1, 1, 4);
+  add({17, 34, 9, 9, Epilogue{Activation::Sigmoid}}, 1, 1, 2, 4);
+  add({3, 17, 9, 9, kRelu6, Precision::FP32, false}, 1, 1, 1, 2);
+  add({96, 192, 33, 7}, 3, 2, 3, 5);
+  for (Precision p : {Precision::FP16Storage, Precision::FP16Arith}) add({384, 34, 17, 17, kNone, p}, 2, 1, 8, 4);
+  return cases;
+}
+
 std::vector<PointwiseCase> allCases() {
   std::vector<PointwiseCase> cases;
-  for (auto group : {poseNetLayers(), oddShapes(), activations(), halfPrecision(), tilings(), kSplits()})
+  for (auto group : {poseNetLayers(), oddShapes(), activations(), halfPrecision(), tilings(), kSplits(), kUnrolls()})
     cases.insert(cases.end(), group.begin(), group.end());
   return cases;
 }
@@ -259,4 +281,27 @@ TEST_F(PointwiseArguments, PrecisionMismatch) {
 }
 
 }  // namespace
+// The GPU rule as documented in pointwise.h (the H100/H200 measurements):
+// two pixels and one output vec4 per invocation, the K split for wide layers,
+// and the 4-step unroll only for fp16. CPU devices never unroll.
+TEST(PointwiseDefaultTiling, GpuRuleByPrecisionAndWidth) {
+  unsetenv("VKPOSE_POINTWISE_TILING");  // the tuning overrides
+  unsetenv("VKPOSE_POINTWISE_UNROLL");
+  Capabilities gpu;
+  gpu.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+  gpu.subgroup_size = 32;
+  PointwiseTiling fp32 = defaultPointwiseTiling(gpu, Precision::FP32, 384);
+  EXPECT_EQ(fp32.pixels, 2u);
+  EXPECT_EQ(fp32.oc4_block, 1u);
+  EXPECT_EQ(fp32.workgroup, 32u);
+  EXPECT_EQ(fp32.k_split, 8u);  // 96 input vec4s: 8 slices of 12
+  EXPECT_EQ(fp32.k_unroll, 1u);
+  EXPECT_EQ(defaultPointwiseTiling(gpu, Precision::FP32, 24).k_split, 1u);  // 6 vec4s: too few to split
+  EXPECT_EQ(defaultPointwiseTiling(gpu, Precision::FP16Storage, 384).k_unroll, 4u);
+  EXPECT_EQ(defaultPointwiseTiling(gpu, Precision::FP16Arith, 384).k_unroll, 4u);
+  Capabilities cpu = gpu;
+  cpu.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+  EXPECT_EQ(defaultPointwiseTiling(cpu, Precision::FP16Storage, 384).k_unroll, 1u);
+}
+
 }  // namespace vkpose
