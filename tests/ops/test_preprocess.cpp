@@ -156,23 +156,34 @@ Buffer uploadFrame(Context& ctx, const std::vector<uint8_t>& bytes) {
 
 class PreprocessTest : public GpuTest, public ::testing::WithParamInterface<PreprocessCase> {};
 
+FrameLayout caseLayout(const PreprocessCase& tc) {
+  FrameLayout layout = FrameLayout::packed(tc.width, tc.height, tc.format);
+  layout.row_stride += tc.stride_padding;
+  return layout;
+}
+
+// The case's PreprocessOp over `bytes` (a frame in `layout`), into a poisoned
+// output; returns that output packed.
+std::vector<float> runCase(Context& ctx, const PreprocessCase& tc, const FrameLayout& layout,
+                           const std::vector<uint8_t>& bytes) {
+  Buffer frame = uploadFrame(ctx, bytes);
+  SamplingGrid grid = samplingGrid(tc.mode, tc.width, tc.height, tc.size, tc.roi);
+  Tensor out = Tensor::create(ctx, PreprocessOp::outputShape(tc.size), tc.precision);
+  PixelNormalisation norm = tc.resnet ? PixelNormalisation::resNet(kResNetMean) : PixelNormalisation::mobileNet();
+  PreprocessOp op(ctx, tc.precision, norm);
+  return test::runIntoPoisoned(ctx, op, frame, layout, grid, out);
+}
+
 TEST_P(PreprocessTest, MatchesReference) {
   const PreprocessCase& tc = GetParam();
   VKPOSE_REQUIRE_PRECISION(tc.precision);
   test::RgbImage image = test::randomImage(tc.width, tc.height, test::kDefaultSeed);
-  FrameLayout layout = FrameLayout::packed(tc.width, tc.height, tc.format);
-  layout.row_stride += tc.stride_padding;
-  Buffer frame = uploadFrame(ctx(), test::encodeFrame(image, refOrder(tc.format), layout.row_stride));
-  SamplingGrid grid = samplingGrid(tc.mode, tc.width, tc.height, tc.size, tc.roi);
-  Tensor out = Tensor::create(ctx(), PreprocessOp::outputShape(tc.size), tc.precision);
-
-  PixelNormalisation norm = tc.resnet ? PixelNormalisation::resNet(kResNetMean) : PixelNormalisation::mobileNet();
-  PreprocessOp op(ctx(), tc.precision, norm);
-  std::vector<float> packed = test::runIntoPoisoned(ctx(), op, frame, layout, grid, out);
-
+  FrameLayout layout = caseLayout(tc);
+  std::vector<float> packed =
+      runCase(ctx(), tc, layout, test::encodeFrame(image, refOrder(tc.format), layout.row_stride));
   std::vector<float> expected = test::referencePreprocess(image, refWindow(tc), tc.size, refNormalisation(tc));
   EXPECT_TRUE(matchesReference(packed, expected, tc.size, tc.precision));
-  EXPECT_TRUE(test::paddingLanesZero(packed, out.shape));
+  EXPECT_TRUE(test::paddingLanesZero(packed, PreprocessOp::outputShape(tc.size)));
 }
 
 // Every byte outside sampledByteRanges flipped: if preprocessing read any of
@@ -189,21 +200,16 @@ TEST_P(PreprocessTest, ReadsOnlyTheSampledByteRanges) {
   const PreprocessCase& tc = GetParam();
   VKPOSE_REQUIRE_PRECISION(tc.precision);
   test::RgbImage image = test::randomImage(tc.width, tc.height, test::kDefaultSeed + 1);
-  FrameLayout layout = FrameLayout::packed(tc.width, tc.height, tc.format);
-  layout.row_stride += tc.stride_padding;
-  SamplingGrid grid = samplingGrid(tc.mode, tc.width, tc.height, tc.size, tc.roi);
-  std::vector<ByteRange> ranges = sampledByteRanges(grid, layout);
+  FrameLayout layout = caseLayout(tc);
+  std::vector<ByteRange> ranges =
+      sampledByteRanges(samplingGrid(tc.mode, tc.width, tc.height, tc.size, tc.roi), layout);
   for (size_t i = 0; i < ranges.size(); ++i) {
     ASSERT_GT(ranges[i].bytes, 0u);
     ASSERT_LE(ranges[i].offset + ranges[i].bytes, layout.spannedBytes());
     if (i > 0) ASSERT_GT(ranges[i].offset, ranges[i - 1].offset + ranges[i - 1].bytes) << "unsorted or unmerged";
   }
   std::vector<uint8_t> bytes = test::encodeFrame(image, refOrder(tc.format), layout.row_stride);
-  Buffer frame = uploadFrame(ctx(), outsideRangesFlipped(bytes, ranges));
-  Tensor out = Tensor::create(ctx(), PreprocessOp::outputShape(tc.size), tc.precision);
-  PixelNormalisation norm = tc.resnet ? PixelNormalisation::resNet(kResNetMean) : PixelNormalisation::mobileNet();
-  PreprocessOp op(ctx(), tc.precision, norm);
-  std::vector<float> packed = test::runIntoPoisoned(ctx(), op, frame, layout, grid, out);
+  std::vector<float> packed = runCase(ctx(), tc, layout, outsideRangesFlipped(bytes, ranges));
   std::vector<float> expected = test::referencePreprocess(image, refWindow(tc), tc.size, refNormalisation(tc));
   EXPECT_TRUE(matchesReference(packed, expected, tc.size, tc.precision));
 }
