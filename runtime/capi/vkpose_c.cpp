@@ -66,7 +66,7 @@ vkpose::EstimatorOptions toOptions(const vkpose_options& options) {
   if (options.fp16) o.precision = vkpose::Precision::FP16Storage;
   if (options.input_size_from_frame) o.input_size_policy = vkpose::InputSizePolicy::FromFrame;
   o.max_auto_input_size = options.max_auto_input_size;
-  if (options.fence_spin_us != -1)  // -1: the device's default o.fence_spin_us = options.fence_spin_us;
+  if (options.fence_spin_us != -1) o.fence_spin_us = options.fence_spin_us;  // -1: the device's default
   o.copy_threads = options.copy_threads;
   return o;
 }

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstring>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "runtime/capi/c_guard.h"
 #include "runtime/capi/vkpose.h"
 #include "tests/support/golden_pose.h"
 
@@ -29,6 +31,25 @@ TEST(CApi, OptionsHaveDocumentedDefaults) {
   EXPECT_EQ(o.max_auto_input_size, 513);
   EXPECT_EQ(o.fence_spin_us, -1);
   EXPECT_EQ(o.copy_threads, 1);
+}
+
+// The C options become the Estimator's: -1 leaves fence_spin_us to the
+// device, anything else is passed on, and copy_threads always is.
+TEST(CApi, HostTuningOptionsReachTheEstimator) {
+  vkpose_options o;
+  vkpose_options_init(&o);
+  o.model_path = "model.vkpose";  // vkpose_create refuses NULL before converting
+  vkpose::EstimatorOptions defaults = vkpose::capi::toOptions(o);
+  EXPECT_FALSE(defaults.fence_spin_us.has_value());
+  EXPECT_EQ(defaults.copy_threads, 1);
+  o.copy_threads = 4;
+  EXPECT_EQ(vkpose::capi::toOptions(o).copy_threads, 4);
+  EXPECT_FALSE(vkpose::capi::toOptions(o).fence_spin_us.has_value());
+  o.fence_spin_us = 0;
+  o.copy_threads = 3;
+  vkpose::EstimatorOptions set = vkpose::capi::toOptions(o);
+  EXPECT_EQ(set.fence_spin_us, std::optional<int>(0));
+  EXPECT_EQ(set.copy_threads, 3);
 }
 
 TEST(CApi, HostTuningOptionsOutOfRangeAreRefusedByName) {
