@@ -75,8 +75,8 @@ void FrameSlot::recordNetwork() {
 }
 
 void FrameSlot::recordFrameOut(int width, int height) {
-  if (frame_out_size_ == std::pair{width, height}) return;
-  frame_out_size_.reset();  // a recording that throws half-way must not be replayed
+  if (frame_out_grid_ && frame_out_grid_->frame_width == width && frame_out_grid_->frame_height == height) return;
+  frame_out_grid_.reset();  // a recording that throws half-way must not be replayed
   SamplingGrid grid = samplingGrid(config_.resize, width, height, executor_->inputSize(), config_.roi);
   frame_out_descriptors_ = std::make_unique<DescriptorArena>(ctx_, 4);
   frame_out_.begin();
@@ -86,7 +86,7 @@ void FrameSlot::recordFrameOut(int width, int height) {
   if (timestamps_) timestamps_->mark(frame_out_.handle(), decodeMark(), "decode");
   frame_out_.barrier(Stage::Compute, Stage::Host, "the host reads the decoded pose");
   frame_out_.end();
-  frame_out_size_ = {width, height};
+  frame_out_grid_ = grid;
 }
 
 void FrameSlot::ensureStaging(uint64_t bytes) {
@@ -109,8 +109,9 @@ void FrameSlot::submit(const Frame& frame, Ticket ticket) {
   submitStaged(frame.layout, ticket);
 }
 
+// The grid is frame_out_'s, which stagingFor has just recorded for this frame.
 const std::vector<ByteRange>& FrameSlot::sampledRanges(const FrameLayout& layout) {
-  SamplingGrid grid = samplingGrid(config_.resize, layout.width, layout.height, executor_->inputSize(), config_.roi);
+  const SamplingGrid& grid = *frame_out_grid_;
   if (!sampled_ || !(sampled_->layout == layout) || !(sampled_->grid == grid))
     sampled_ = SampledRanges{layout, grid, sampledByteRanges(grid, layout)};
   return sampled_->ranges;
@@ -250,7 +251,7 @@ void FrameSlot::setInputSize(int input_size, const Executor* ops_from) {
   }
   submitted_ = false;
   frame_in_.clear();
-  frame_out_size_.reset();
+  frame_out_grid_.reset();
   executor_.reset();  // frees its arena (and its ops, unless shared) before the successor allocates
   executor_ = makeExecutor(ctx_, model_, input_size, config_.precision, ops_from);
   createTimestamps();

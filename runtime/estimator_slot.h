@@ -107,8 +107,8 @@ class FrameSlot {
   void recordFrameOut(int width, int height);
   void ensureStaging(uint64_t bytes);
   FrameInputTarget target() const;
-  // What of a host frame preprocessing reads, for `layout` at this slot's
-  // sampling grid (cached for the last layout and grid).
+  // What of a host frame preprocessing reads, for `layout` at the sampling
+  // grid frame_out_ was recorded with (cached for the last layout and grid).
   const std::vector<ByteRange>& sampledRanges(const FrameLayout& layout);
   void submitRecordings(VkQueue queue, VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
                         VkSemaphore signal, Ticket ticket);
@@ -131,7 +131,7 @@ class FrameSlot {
   FrameInputRecordings frame_in_;
   CommandRecorder network_, frame_out_;
   std::unique_ptr<DescriptorArena> frame_out_descriptors_;  // replaced with each frame_out_ recording
-  std::optional<std::pair<int, int>> frame_out_size_;       // the frame size frame_out_ holds
+  std::optional<SamplingGrid> frame_out_grid_;              // the grid (and frame size) frame_out_ decodes with
   struct SampledRanges {
     FrameLayout layout;
     SamplingGrid grid;
