@@ -44,19 +44,19 @@ void ParallelCopy::copyRanges(void* dst, const void* src, std::span<const ByteRa
   size_t bytes = 0;
   for (const ByteRange& r : ranges) bytes += r.bytes;
   if (bytes == 0) return;  // memcpy may not be given null pointers, even for nothing
+  bool parallel = !workers_.empty() && bytes >= kMinParallelBytes;
   {
     std::lock_guard lock(mutex_);
     dst_ = static_cast<uint8_t*>(dst);
     src_ = static_cast<const uint8_t*>(src);
     ranges_ = ranges;
     bytes_ = bytes;
+    if (parallel) {
+      pending_ = workers_.size();
+      ++generation_;
+    }
   }
-  if (workers_.empty() || bytes < kMinParallelBytes) return copyChunk({0, bytes});
-  {
-    std::lock_guard lock(mutex_);
-    pending_ = workers_.size();
-    ++generation_;
-  }
+  if (!parallel) return copyChunk({0, bytes});
   start_.notify_all();
   copyChunk(chunk(0));
   std::unique_lock lock(mutex_);
