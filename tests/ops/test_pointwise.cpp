@@ -280,7 +280,6 @@ TEST_F(PointwiseArguments, PrecisionMismatch) {
   expectError([&] { runOnce(ctx(), op, in, out); }, "tensor precision fp32 differs from the op's fp16s");
 }
 
-}  // namespace
 // The GPU rule as documented in pointwise.h (the H100/H200 measurements):
 // two pixels and one output vec4 per invocation, the K split for wide layers,
 // and the 4-step unroll only for fp16. CPU devices never unroll.
@@ -304,4 +303,5 @@ TEST(PointwiseDefaultTiling, GpuRuleByPrecisionAndWidth) {
   EXPECT_EQ(defaultPointwiseTiling(cpu, Precision::FP16Storage, 384).k_unroll, 1u);
 }
 
+}  // namespace
 }  // namespace vkpose
