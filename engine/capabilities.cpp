@@ -74,6 +74,8 @@ void readProperties(Capabilities& caps, VkPhysicalDevice physical) {
   caps.max_storage_buffer_range = l.maxStorageBufferRange;
   caps.max_push_constants_bytes = l.maxPushConstantsSize;
   caps.min_storage_buffer_offset_alignment = l.minStorageBufferOffsetAlignment;
+  caps.min_texel_buffer_offset_alignment = l.minTexelBufferOffsetAlignment;
+  caps.max_texel_buffer_elements = l.maxTexelBufferElements;
   caps.non_coherent_atom_size = l.nonCoherentAtomSize;
   caps.timestamp_period_ns = l.timestampPeriod;
 }
@@ -208,6 +210,8 @@ std::string Capabilities::describe() const {
     << max_workgroup_size[1] << "x" << max_workgroup_size[2] << ", shared " << max_shared_memory_bytes << " B\n"
     << "storage buffer:    max range " << max_storage_buffer_range << " B, offset alignment "
     << min_storage_buffer_offset_alignment << "\n"
+    << "texel buffer:      max " << max_texel_buffer_elements << " texels, offset alignment "
+    << min_texel_buffer_offset_alignment << "\n"
     << "push constants:    " << max_push_constants_bytes << " B\n"
     << "timestamps:        " << yes(timestamps) << " (" << timestamp_valid_bits << " bits, " << timestamp_period_ns
     << " ns/tick)\n";

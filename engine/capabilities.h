@@ -52,6 +52,8 @@ struct Capabilities {
   uint64_t max_storage_buffer_range = 0;
   uint32_t max_push_constants_bytes = 0;
   uint64_t min_storage_buffer_offset_alignment = 0;
+  uint64_t min_texel_buffer_offset_alignment = 0;
+  uint32_t max_texel_buffer_elements = 0;
   uint64_t non_coherent_atom_size = 0;
 
   // Timing

@@ -152,8 +152,9 @@ Buffer Allocator::createBuffer(uint64_t size, MemoryUsage usage, VkBufferUsageFl
   if (size == 0) throw Error("Allocator::createBuffer: size must be > 0");
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   info.size = size;
+  // Any buffer may be a kernel's input, read through a texel view on CPU devices.
   info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-               VK_BUFFER_USAGE_TRANSFER_DST_BIT | extra_usage;
+               VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT | extra_usage;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   Buffer buffer;
   VKPOSE_VK(vkCreateBuffer(device_, &info, nullptr, &buffer.buffer_));

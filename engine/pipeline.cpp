@@ -1,5 +1,8 @@
 #include "engine/pipeline.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "engine/context.h"
 #include "engine/error.h"
 #include "engine/pipeline_cache.h"
@@ -8,6 +11,15 @@
 namespace vkpose {
 
 namespace {
+
+// Bytes per texel of the formats kernels read tensors through.
+uint64_t formatTexelBytes(VkFormat format) {
+  switch (format) {
+    case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
+    case VK_FORMAT_R16G16B16A16_SFLOAT: return 8;
+    default: throw Error("texel buffer format " + std::to_string(int(format)) + " is not one vkpose reads");
+  }
+}
 
 // Storage buffers per set: enough for any kernel here (input, output, weights, bias, extras).
 constexpr uint32_t kMaxBindingsPerSet = 8;
@@ -41,12 +53,17 @@ void Pipeline::create(Context& ctx) {
     throw Error("pipeline " + desc.shader + ": push constants exceed 128 bytes");
   if (desc.storage_buffers > kMaxBindingsPerSet || desc.image_bindings.size() > kMaxImageBindingsPerSet)
     throw Error("pipeline " + desc.shader + ": too many bindings");
+  if ((desc.texel_buffers >> desc.storage_buffers) != 0)
+    throw Error("pipeline " + desc.shader + ": a texel buffer is marked past its " +
+                std::to_string(desc.storage_buffers) + " buffers");
+  if (desc.texel_buffers != 0 && desc.texel_format == VK_FORMAT_UNDEFINED)
+    throw Error("pipeline " + desc.shader + ": texel buffers need a texel format");
 
   std::vector<VkDescriptorSetLayoutBinding> bindings;
   for (VkDescriptorType type : desc.image_bindings)
     bindings.push_back({uint32_t(bindings.size()), type, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
   for (uint32_t i = 0; i < desc.storage_buffers; ++i)
-    bindings.push_back({uint32_t(bindings.size()), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
+    bindings.push_back({uint32_t(bindings.size()), desc.bufferType(i), 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
   VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   set_info.bindingCount = uint32_t(bindings.size());
   set_info.pBindings = bindings.data();
@@ -93,10 +110,14 @@ void Pipeline::destroyHandles() {
 BufferBinding bind(const Buffer& buffer) { return {buffer.handle(), 0, buffer.size()}; }
 
 DescriptorArena::DescriptorArena(Context& ctx, uint32_t sets_per_pool)
-    : device_(ctx.device()), sets_per_pool_(sets_per_pool) {}
+    : device_(ctx.device()),
+      sets_per_pool_(sets_per_pool),
+      texel_offset_alignment_(std::max<uint64_t>(1, ctx.caps().min_texel_buffer_offset_alignment)),
+      max_texel_elements_(ctx.caps().max_texel_buffer_elements) {}
 
 DescriptorArena::~DescriptorArena() {
   for (VkDescriptorPool pool : pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
+  for (VkBufferView view : views_) vkDestroyBufferView(device_, view, nullptr);
 }
 
 VkDescriptorPool DescriptorArena::newPool() {
@@ -104,10 +125,11 @@ VkDescriptorPool DescriptorArena::newPool() {
       {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets_per_pool_ * kMaxBindingsPerSet},
       {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, sets_per_pool_ * kMaxImageBindingsPerSet},
       {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, sets_per_pool_ * kMaxImageBindingsPerSet},
+      {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, sets_per_pool_ * kMaxBindingsPerSet},
   };
   VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   info.maxSets = sets_per_pool_;
-  info.poolSizeCount = 3;
+  info.poolSizeCount = uint32_t(std::size(sizes));
   info.pPoolSizes = sizes;
   VkDescriptorPool pool = VK_NULL_HANDLE;
   VKPOSE_VK(vkCreateDescriptorPool(device_, &info, nullptr, &pool));
@@ -131,6 +153,27 @@ VkDescriptorSet DescriptorArena::allocateSet(const Pipeline& pipeline) {
   return set;
 }
 
+VkBufferView DescriptorArena::createTexelView(const PipelineDesc& desc, const BufferBinding& binding) {
+  uint64_t texel_bytes = formatTexelBytes(desc.texel_format);
+  if (binding.offset % texel_offset_alignment_ != 0)
+    throw Error("pipeline " + desc.shader + ": texel buffer offset " + std::to_string(binding.offset) +
+                " is not a multiple of the device's minTexelBufferOffsetAlignment (" +
+                std::to_string(texel_offset_alignment_) + ")");
+  if (binding.range == VK_WHOLE_SIZE || binding.range % texel_bytes != 0 || binding.range / texel_bytes > max_texel_elements_)
+    throw Error("pipeline " + desc.shader + ": texel buffer range " + std::to_string(binding.range) +
+                " B is not whole texels of " + std::to_string(texel_bytes) + " B within maxTexelBufferElements (" +
+                std::to_string(max_texel_elements_) + ")");
+  VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+  info.buffer = binding.buffer;
+  info.format = desc.texel_format;
+  info.offset = binding.offset;
+  info.range = binding.range;
+  VkBufferView view = VK_NULL_HANDLE;
+  VKPOSE_VK(vkCreateBufferView(device_, &info, nullptr, &view));
+  views_.push_back(view);
+  return view;
+}
+
 VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<const BufferBinding> buffers) {
   return allocate(pipeline, {}, buffers);
 }
@@ -145,6 +188,7 @@ VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<co
   VkDescriptorSet set = allocateSet(pipeline);
   std::vector<VkDescriptorImageInfo> image_infos(images.size());
   std::vector<VkDescriptorBufferInfo> buffer_infos(buffers.size());
+  std::vector<VkBufferView> texel_views(buffers.size());
   std::vector<VkWriteDescriptorSet> writes;
   for (size_t i = 0; i < images.size(); ++i) {
     image_infos[i] = {images[i].sampler, images[i].view, images[i].layout};
@@ -162,8 +206,13 @@ VkDescriptorSet DescriptorArena::allocate(const Pipeline& pipeline, std::span<co
     write.dstSet = set;
     write.dstBinding = uint32_t(writes.size());
     write.descriptorCount = 1;
-    write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    write.pBufferInfo = &buffer_infos[i];
+    write.descriptorType = desc.bufferType(uint32_t(i));
+    if (desc.isTexelBuffer(uint32_t(i))) {
+      texel_views[i] = createTexelView(desc, buffers[i]);
+      write.pTexelBufferView = &texel_views[i];
+    } else {
+      write.pBufferInfo = &buffer_infos[i];
+    }
     writes.push_back(write);
   }
   vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);

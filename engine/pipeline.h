@@ -1,5 +1,6 @@
-// Compute pipelines built from embedded SPIR-V. Kernels bind storage buffers
-// (set 0; after any image bindings, which come first), take their workgroup
+// Compute pipelines built from embedded SPIR-V. Kernels bind buffers (set 0;
+// after any image bindings, which come first): storage buffers, or read-only
+// uniform texel buffers where the desc marks them. They take their workgroup
 // size from specialization constants 0-2 and any further constants from id 3
 // on.
 #pragma once
@@ -32,6 +33,15 @@ struct PipelineDesc {
   // storage buffers then start at binding k. Only frames from a host engine's
   // images need them.
   std::vector<VkDescriptorType> image_bindings;
+  // Bit i set: buffer binding i is a uniform texel buffer of texel_format
+  // instead of a storage buffer (tensor_io.glsl's LOAD_TEXEL kernels).
+  uint32_t texel_buffers = 0;
+  VkFormat texel_format = VK_FORMAT_UNDEFINED;
+
+  bool isTexelBuffer(uint32_t buffer_index) const { return (texel_buffers >> buffer_index & 1u) != 0; }
+  VkDescriptorType bufferType(uint32_t buffer_index) const {
+    return isTexelBuffer(buffer_index) ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+  }
 };
 
 class Pipeline {
@@ -71,7 +81,8 @@ struct ImageBinding {
 };
 
 // Descriptor sets are allocated once when a plan is recorded and live as
-// long as the arena; nothing is allocated or updated per frame.
+// long as the arena, as do the buffer views of texel-buffer bindings; nothing
+// is allocated or updated per frame.
 class DescriptorArena {
  public:
   explicit DescriptorArena(Context& ctx, uint32_t sets_per_pool = 64);
@@ -86,10 +97,15 @@ class DescriptorArena {
  private:
   VkDescriptorPool newPool();
   VkDescriptorSet allocateSet(const Pipeline& pipeline);
+  // Throws when the binding breaks the device's texel-buffer limits.
+  VkBufferView createTexelView(const PipelineDesc& desc, const BufferBinding& binding);
 
   VkDevice device_;
   uint32_t sets_per_pool_;
+  uint64_t texel_offset_alignment_;
+  uint64_t max_texel_elements_;
   std::vector<VkDescriptorPool> pools_;
+  std::vector<VkBufferView> views_;
 };
 
 }  // namespace vkpose

@@ -2,6 +2,7 @@
 // the on-disk pipeline cache, barriers and timestamps.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +14,7 @@
 #include "engine/transfer.h"
 #include "shader_registry.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/op_test.h"
 
 namespace vkpose::test {
 namespace {
@@ -111,6 +113,72 @@ TEST_F(Pipelines, DescriptorArenaGrowsPastOnePool) {
   DescriptorArena arena(ctx(), 4);
   BufferBinding bindings[] = {bind(a), bind(a)};
   for (int i = 0; i < 20; ++i) EXPECT_NE(arena.allocate(pipeline, bindings), VK_NULL_HANDLE);
+}
+
+// ---- texel-buffer bindings (runtime/ops/load_path.h) ----
+
+class TexelBindings : public GpuTest {
+ protected:
+  static constexpr uint32_t kCount = 64;
+  static PipelineDesc texelDesc() {
+    PipelineDesc desc{"selftest_texel_fp32", 2, sizeof(SelftestPush), {64, 1, 1}, {floatBits(1.f)}};
+    desc.texel_buffers = 1u << 0;
+    desc.texel_format = VK_FORMAT_R32G32B32A32_SFLOAT;
+    return desc;
+  }
+  uint64_t alignment() { return std::max<uint64_t>(ctx().caps().min_texel_buffer_offset_alignment, 16); }
+  // Binds `in` from `offset` (range `range`) as the texel input and returns out[i] = in[i] * 2 + 1.
+  std::vector<float> run(const Buffer& in, uint64_t offset, uint64_t range) {
+    Pipeline pipeline(ctx(), texelDesc());
+    Buffer out = ctx().allocator().createBuffer(kCount * 4, MemoryUsage::DeviceLocal);
+    DescriptorArena arena(ctx());
+    BufferBinding bindings[] = {{in.handle(), offset, range}, bind(out)};
+    VkDescriptorSet set = arena.allocate(pipeline, bindings);
+    CommandRecorder rec(ctx());
+    rec.begin();
+    rec.fill(out, 0x7FC00000u);
+    rec.barrier(Stage::Transfer, Stage::Compute, "poison fill lands before the kernel writes");
+    rec.dispatch(pipeline, set, SelftestPush{kCount, 2.f}, {1, 1, 1});
+    rec.end();
+    rec.submitAndWait();
+    std::vector<float> result(kCount);
+    downloadFromBuffer(ctx(), out, result.data(), kCount * 4);
+    return result;
+  }
+};
+
+TEST_F(TexelBindings, InputFromAnAlignedOffsetReachesTheShader) {
+  uint64_t offset = alignment() * 3;
+  uint32_t total = uint32_t(offset / 4) + kCount;
+  std::vector<float> data(total);
+  for (uint32_t i = 0; i < total; ++i) data[i] = float(i) * 0.5f - 7.f;
+  Buffer in = ctx().allocator().createBuffer(total * 4, MemoryUsage::DeviceLocal);
+  uploadToBuffer(ctx(), in, data.data(), total * 4);
+  std::vector<float> out = run(in, offset, kCount * 4);
+  for (uint32_t i = 0; i < kCount; ++i) ASSERT_EQ(out[i], data[offset / 4 + i] * 2.f + 1.f) << "at " << i;
+}
+
+TEST_F(TexelBindings, MisalignedOffsetIsAClearError) {
+  if (ctx().caps().min_texel_buffer_offset_alignment <= 1)
+    GTEST_SKIP() << "the device accepts texel buffers at any offset";
+  Buffer in = ctx().allocator().createBuffer(alignment() * 4 + kCount * 4, MemoryUsage::DeviceLocal);
+  uint64_t misaligned = ctx().caps().min_texel_buffer_offset_alignment / 2;
+  expectError([&] { run(in, misaligned, kCount * 4); }, "minTexelBufferOffsetAlignment");
+}
+
+TEST_F(TexelBindings, RangeOfPartTexelsIsAClearError) {
+  Buffer in = ctx().allocator().createBuffer(kCount * 4, MemoryUsage::DeviceLocal);
+  expectError([&] { run(in, 0, kCount * 4 - 4); }, "not whole texels");
+  expectError([&] { run(in, 0, VK_WHOLE_SIZE); }, "not whole texels");
+}
+
+TEST_F(TexelBindings, DescMistakesAreRefusedByName) {
+  PipelineDesc past_end = texelDesc();
+  past_end.texel_buffers = 1u << 2;
+  expectError([&] { Pipeline p(ctx(), past_end); }, "texel buffer is marked past its 2 buffers");
+  PipelineDesc no_format = texelDesc();
+  no_format.texel_format = VK_FORMAT_UNDEFINED;
+  expectError([&] { Pipeline p(ctx(), no_format); }, "need a texel format");
 }
 
 TEST_F(Pipelines, EveryEmbeddedVariantIsValidSpirv) {
