@@ -35,10 +35,11 @@ struct Executor::Step {
 
 namespace {
 
-// Offsets must satisfy the device's binding alignment; 16 also keeps every
-// tensor on a vec4 boundary.
+// Offsets must satisfy the device's storage and texel buffer alignments
+// (runtime/ops/load_path.h); 16 also keeps every tensor on a vec4 boundary.
 uint64_t bindingAlignment(const Context& ctx) {
-  return std::max<uint64_t>(ctx.caps().min_storage_buffer_offset_alignment, 16);
+  const Capabilities& caps = ctx.caps();
+  return std::max<uint64_t>({caps.min_storage_buffer_offset_alignment, caps.min_texel_buffer_offset_alignment, 16});
 }
 
 uint64_t tensorBytes(Shape shape, Precision precision) { return shape.vec4Count() * 4 * storageBytes(precision); }

@@ -8,6 +8,7 @@
 // PIXELS = 1. Taps that fall in the padding read zero (zero padding).
 // Weight layout: runtime/ops/conv2d.h.
 #include "types.glsl"
+#include "tensor_io.glsl"
 #include "activation.glsl"
 #include "layout.glsl"
 
@@ -15,9 +16,9 @@ layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 layout(constant_id = 3) const uint OUT_BLOCKS = 2;
 layout(constant_id = 4) const uint PIXELS = 1;
 
-layout(std430, binding = 0) readonly buffer In { sfpvec4 src[]; };
-layout(std430, binding = 1) readonly buffer Weights { sfpvec4 weights[]; };
-layout(std430, binding = 2) readonly buffer Bias { sfpvec4 bias[]; };
+VEC4_INPUT(0, src)
+VEC4_INPUT(1, weights)
+VEC4_INPUT(2, bias)
 layout(std430, binding = 3) writeonly buffer Out { sfpvec4 dst[]; };
 
 layout(push_constant) uniform Push {
@@ -44,7 +45,7 @@ afpvec4 inputAt(uint ic4, int iy, int ix) {
   bool inside = iy >= 0 && iy < int(p.in_h) && ix >= 0 && ix < int(p.in_w);
   uint clamped = c4hw4Index(ic4, uint(clamp(iy, 0, int(p.in_h) - 1)), uint(clamp(ix, 0, int(p.in_w) - 1)),
                             p.in_h, p.in_w);
-  return inside ? afp4(src[clamped]) : afpvec4(0);
+  return inside ? LOAD4(src, clamped) : afpvec4(0);
 }
 
 void main() {
@@ -57,7 +58,7 @@ void main() {
   // host), so a block past out_c4 reads zeros rather than out of bounds.
   afpvec4 acc[OUT_BLOCKS][PIXELS];
   for (uint b = 0; b < OUT_BLOCKS; ++b)
-    for (uint k = 0; k < PIXELS; ++k) acc[b][k] = afp4(bias[first_oc4 + b]);
+    for (uint k = 0; k < PIXELS; ++k) acc[b][k] = LOAD4(bias, first_oc4 + b);
 
   uint taps = uint(p.kernel_h * p.kernel_w);
   uint block_stride = p.in_c4 * taps * 4;  // vec4s of weights per output block
@@ -74,8 +75,8 @@ void main() {
         uint w = first_oc4 * block_stride + (ic4 * taps + tap) * 4;
         for (uint b = 0; b < OUT_BLOCKS; ++b) {
           uint wb = w + b * block_stride;
-          afpvec4 w0 = afp4(weights[wb]), w1 = afp4(weights[wb + 1]);
-          afpvec4 w2 = afp4(weights[wb + 2]), w3 = afp4(weights[wb + 3]);
+          afpvec4 w0 = LOAD4(weights, wb), w1 = LOAD4(weights, wb + 1);
+          afpvec4 w2 = LOAD4(weights, wb + 2), w3 = LOAD4(weights, wb + 3);
           for (uint k = 0; k < PIXELS; ++k) acc[b][k] += x[k].x * w0 + x[k].y * w1 + x[k].z * w2 + x[k].w * w3;
         }
       }

@@ -8,6 +8,7 @@
 // one vec4 per c4, tensors C4HW4.
 #extension GL_EXT_control_flow_attributes : require
 #include "types.glsl"
+#include "tensor_io.glsl"
 #include "activation.glsl"
 #include "layout.glsl"
 
@@ -24,9 +25,9 @@ const int kStride = 2;
 #endif
 const int kSpanX = (kTileX - 1) * kStride + 3;  // input columns one tile reads per row
 
-layout(std430, binding = 0) readonly buffer Input { sfpvec4 src[]; };
-layout(std430, binding = 1) readonly buffer Weights { sfpvec4 weights[]; };
-layout(std430, binding = 2) readonly buffer Bias { sfpvec4 bias[]; };
+VEC4_INPUT(0, src)
+VEC4_INPUT(1, weights)
+VEC4_INPUT(2, bias)
 layout(std430, binding = 3) writeonly buffer Out { sfpvec4 dst[]; };
 
 // A prefix of the generic kernel's block: kernel, stride and dilation are fixed here.
@@ -44,7 +45,7 @@ void loadRow(uint c4, int iy, int ix0, out afpvec4 row[kSpanX]) {
   uint base = c4hw4Index(c4, uint(iy), 0, uint(p.in_h), uint(p.in_w));
   [[unroll]] for (int j = 0; j < kSpanX; ++j) {
     int ix = ix0 + j;
-    row[j] = (ix >= 0 && ix < p.in_w) ? afp4(src[base + uint(ix)]) : afpvec4(0);
+    row[j] = (ix >= 0 && ix < p.in_w) ? LOAD4(src, base + uint(ix)) : afpvec4(0);
   }
 }
 
@@ -56,9 +57,9 @@ void main() {
   int ox0 = (plane_id % p.tiles_x) * kTileX;
 
   afpvec4 w[9];
-  [[unroll]] for (int t = 0; t < 9; ++t) w[t] = afp4(weights[c4 * 9 + t]);
+  [[unroll]] for (int t = 0; t < 9; ++t) w[t] = LOAD4(weights, c4 * 9 + t);
   afpvec4 acc[kTileX];
-  afpvec4 b = afp4(bias[c4]);
+  afpvec4 b = LOAD4(bias, c4);
   [[unroll]] for (int i = 0; i < kTileX; ++i) acc[i] = b;
 
   int iy0 = oy * kStride - p.pad_top;

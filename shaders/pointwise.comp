@@ -30,6 +30,7 @@
 // valid one for loading (no branches in the inner loop) and skipped at store.
 #extension GL_KHR_shader_subgroup_shuffle : require
 #include "types.glsl"
+#include "tensor_io.glsl"
 #include "activation.glsl"
 
 layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
@@ -41,11 +42,11 @@ layout(constant_id = 7) const uint K_UNROLL = 1;      // input vec4 steps whose 
 const uint WEIGHT_VEC4S = 4 * OC4_BLOCK;               // per input vec4 step
 const uint WEIGHT_SLOTS = (WEIGHT_VEC4S + WEIGHT_LANES - 1) / WEIGHT_LANES;
 
-layout(std430, binding = 0) readonly buffer In { sfpvec4 src[]; };
+VEC4_INPUT(0, src)
 layout(std430, binding = 1) writeonly buffer Out { sfpvec4 dst[]; };
 // Per (oc4, ic4) four vec4s; vec4 i holds input lane i's weights for output lanes 0..3.
-layout(std430, binding = 2) readonly buffer Weights { sfpvec4 weights[]; };
-layout(std430, binding = 3) readonly buffer Bias { sfpvec4 bias[]; };
+VEC4_INPUT(2, weights)
+VEC4_INPUT(3, bias)
 
 layout(push_constant) uniform Push {
   uint plane;         // H * W
@@ -67,7 +68,7 @@ uint weight_base[WEIGHT_SLOTS];
 void initialise(uint first_pixel, uint oc4_base, bool with_bias) {
   for (uint k = 0; k < PIXELS; ++k) src_pixel[k] = min(first_pixel + k * p.pixel_stride, p.plane - 1);
   for (uint b = 0; b < OC4_BLOCK; ++b) {
-    afpvec4 start = with_bias ? afp4(bias[min(oc4_base + b, p.out_c4 - 1)]) : afpvec4(0);
+    afpvec4 start = with_bias ? LOAD4(bias, min(oc4_base + b, p.out_c4 - 1)) : afpvec4(0);
     for (uint k = 0; k < PIXELS; ++k) acc[b][k] = start;
   }
   uint lane = WEIGHT_LANES == 1 ? 0 : gl_SubgroupInvocationID;
@@ -92,9 +93,9 @@ void multiplyAdd(afpvec4 x[PIXELS], vec4 loaded[WEIGHT_SLOTS]) {
 }
 
 void load(uint ic4, out afpvec4 x[PIXELS], out vec4 loaded[WEIGHT_SLOTS]) {
-  for (uint k = 0; k < PIXELS; ++k) x[k] = afp4(src[ic4 * p.plane + src_pixel[k]]);
+  for (uint k = 0; k < PIXELS; ++k) x[k] = LOAD4(src, ic4 * p.plane + src_pixel[k]);
   // Shuffled as fp32: 16-bit subgroup operations need another device feature.
-  for (uint s = 0; s < WEIGHT_SLOTS; ++s) loaded[s] = vec4(weights[weight_base[s] + ic4 * 4]);
+  for (uint s = 0; s < WEIGHT_SLOTS; ++s) loaded[s] = LOAD4_F32(weights, weight_base[s] + ic4 * 4);
 }
 
 // K_UNROLL > 1 (GPUs): the loads of K_UNROLL steps are issued before any of

@@ -6,6 +6,7 @@
 #include "engine/error.h"
 #include "engine/recorder.h"
 #include "runtime/ops/kernel_weights.h"
+#include "runtime/ops/load_path.h"
 
 namespace vkpose {
 
@@ -92,8 +93,11 @@ uint32_t pixelsPerInvocation(const Capabilities& caps) {
 PipelineDesc conv2dDesc(Context& ctx, Precision precision, const Epilogue& epilogue) {
   requirePrecision(ctx, precision);
   validateEpilogue(epilogue, "Conv2d");
-  return {variantName("conv2d", epilogue.activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx),
-          {kOutBlocksPerInvocation, pixelsPerInvocation(ctx.caps())}};
+  LoadPath load = defaultLoadPath(ctx.caps());
+  PipelineDesc desc{variantName("conv2d", epilogue.activation, precision, load), 4, sizeof(Conv2dPush),
+                    workgroup2D(ctx), {kOutBlocksPerInvocation, pixelsPerInvocation(ctx.caps())}};
+  applyLoadPath(desc, load, precision, {0, 1, 2});  // input, weights, bias
+  return desc;
 }
 
 Conv2dPush makePush(const Conv2dParams& p, const Epilogue& e, Shape in, Shape out) {

@@ -21,6 +21,7 @@
 #include "runtime/model/model.h"
 #include "runtime/model/window.h"
 #include "runtime/ops/epilogue.h"
+#include "runtime/ops/load_path.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {
@@ -48,6 +49,9 @@ class Conv2dOp {
   Shape outputShape(Shape in) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
   void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
+
+  // The load path: the device's default (or VKPOSE_LOAD_PATH's) when the op was made.
+  LoadPath loadPath() const { return pipeline_.desc().texel_buffers != 0 ? LoadPath::Texel : LoadPath::Storage; }
 
  private:
   void checkTensors(const TensorView& in, const TensorView& out) const;

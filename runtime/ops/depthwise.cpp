@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "engine/context.h"
 #include "engine/error.h"
 #include "engine/recorder.h"
 #include "runtime/ops/kernel_weights.h"
+#include "runtime/ops/load_path.h"
 
 namespace vkpose {
 
@@ -74,9 +76,12 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
   const ConvParams& w = params.window;
   if (!fitsDepthwise3x3(w))
     return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx), {}};
-  std::string shader = std::string("dw3x3_s") + std::to_string(w.stride_h) + "_" + activationSuffix(activation) + "_" +
-                       precisionSuffix(precision);
-  return {shader, 4, sizeof(DepthwisePush), workgroup1D(ctx), {uint32_t(fastTileWidth(w.stride_h))}};
+  LoadPath load = defaultLoadPath(ctx.caps());
+  std::string family = std::string("dw3x3_s") + std::to_string(w.stride_h);
+  PipelineDesc desc{variantName(family, activation, precision, load), 4, sizeof(DepthwisePush), workgroup1D(ctx),
+                    {uint32_t(fastTileWidth(w.stride_h))}};
+  applyLoadPath(desc, load, precision, {0, 1, 2});  // input, weights, bias
+  return desc;
 }
 
 }  // namespace

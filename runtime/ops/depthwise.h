@@ -22,6 +22,7 @@
 #include "runtime/model/model.h"
 #include "runtime/model/window.h"
 #include "runtime/ops/epilogue.h"
+#include "runtime/ops/load_path.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {
@@ -57,6 +58,9 @@ class DepthwiseOp {
   void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
   bool usesFast3x3() const { return fast3x3_; }
+  // Storage on the generic kernel, else as the device's default load path (or
+  // VKPOSE_LOAD_PATH) was when the op was made.
+  LoadPath loadPath() const { return pipeline_.desc().texel_buffers != 0 ? LoadPath::Texel : LoadPath::Storage; }
 
  private:
   DepthwiseParams params_;

@@ -17,6 +17,7 @@
 #include "engine/pipeline.h"
 #include "runtime/model/model.h"
 #include "runtime/ops/epilogue.h"
+#include "runtime/ops/load_path.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {
@@ -45,11 +46,11 @@ struct PointwiseTiling {
 };
 
 // CPU devices (lavapipe): one subgroup per workgroup with shared weight
-// loads, and the biggest block whose JIT time stays reasonable: buffer loads
-// dominate there, so bigger blocks run faster but compile slower (fp32 16x16
-// is ~5% faster than 8x16 over PoseNet's pointwise layers but compiles in 6 s
-// instead of 2 s per variant; llvmpipe emulates fp16 arithmetic, which
-// triples the compile time again). Other devices: one output vec4 x two
+// loads, inputs read through texel buffers (load_path.h), and blocks of
+// 8 pixels x 8 output vec4s in fp32: with storage-buffer loads bigger blocks
+// ran faster but compiled slower (16x16 took 6 s per variant); with texel
+// loads 8x8 beat 8x16 (docs/performance.md, step 13). llvmpipe emulates fp16
+// arithmetic, which triples the compile time. Other devices: one output vec4 x two
 // pixels per invocation, weights loaded directly, the input channels split
 // across invocations when there are enough of them (measured on an H100),
 // and in fp16 the loads of 4 input steps issued together (on an H200).
@@ -75,6 +76,9 @@ class PointwiseOp {
   Shape outputShape(Shape in) const;
   // Allocates the descriptor set from `arena` (plan time) and records the dispatch.
   void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
+
+  // The load path: the device's default (or VKPOSE_LOAD_PATH's) when the op was made.
+  LoadPath loadPath() const { return pipeline_.desc().texel_buffers != 0 ? LoadPath::Texel : LoadPath::Storage; }
 
  private:
   PointwiseParams params_;

@@ -12,6 +12,7 @@
 #include "runtime/ops/conv2d.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/load_path_override.h"
 #include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
@@ -52,13 +53,25 @@ ref::ConvSpec refSpec(const ConvParams& w, const Epilogue& e) {
   return spec;
 }
 
-class Conv2dTest : public GpuTest, public ::testing::WithParamInterface<ConvCase> {};
+class Conv2dTest : public GpuTest, public ::testing::WithParamInterface<ConvCase> {
+ protected:
+  void expectMatchesReference(const ConvCase& c, LoadPath path);
+};
 
 TEST_P(Conv2dTest, MatchesReference) {
-  const ConvCase& c = GetParam();
+  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
+  expectMatchesReference(GetParam(), currentLoadPath(ctx().caps()));
+}
+
+TEST_P(Conv2dTest, MatchesReferenceOnTheOtherLoadPath) {
+  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
+  OtherLoadPath other(ctx().caps());
+  expectMatchesReference(GetParam(), other.path());
+}
+
+void Conv2dTest::expectMatchesReference(const ConvCase& c, LoadPath path) {
   const Precision precision = c.precision;
-  VKPOSE_REQUIRE_PRECISION(precision);
-  SCOPED_TRACE(describe(c));
+  SCOPED_TRACE(describe(c) + " on the " + loadPathSuffix(path) + " load path");
   size_t taps = size_t(c.window.kernel_h) * size_t(c.window.kernel_w);
   auto input = asStored(randomFloats(size_t(c.cin) * size_t(c.h) * size_t(c.w), kDefaultSeed + 1), precision);
   auto weights = asStored(randomFloats(size_t(c.cout) * size_t(c.cin) * taps, kDefaultSeed + 2), precision);
@@ -66,6 +79,7 @@ TEST_P(Conv2dTest, MatchesReference) {
   if (c.bias) bias = asStored(randomFloats(size_t(c.cout), kDefaultSeed + 3), precision);
 
   Conv2dOp op(ctx(), {c.window, c.cin, c.cout, 1}, weights, bias, precision, c.epilogue);
+  EXPECT_EQ(op.loadPath(), path);
   Tensor in = Tensor::create(ctx(), {c.cin, c.h, c.w}, precision);
   Tensor out = Tensor::create(ctx(), op.outputShape(in.shape), precision);
   uploadTensor(ctx(), in, input);

@@ -10,6 +10,7 @@
 #include "runtime/ops/depthwise.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/load_path_override.h"
 #include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
@@ -151,12 +152,25 @@ std::vector<double> reference(const DwCase& c, const std::vector<float>& input, 
   return ref::conv2d(in, toDoubles(weights), toDoubles(bias), c.in.c, spec).data;
 }
 
-class DepthwiseTest : public GpuTest, public ::testing::WithParamInterface<DwCase> {};
+class DepthwiseTest : public GpuTest, public ::testing::WithParamInterface<DwCase> {
+ protected:
+  // `path` is the fast kernel's; the generic one reads storage buffers always.
+  void expectMatchesReference(const DwCase& c, LoadPath path);
+};
 
 TEST_P(DepthwiseTest, MatchesReference) {
-  const DwCase& c = GetParam();
-  SCOPED_TRACE(describe(c));
-  VKPOSE_REQUIRE_PRECISION(c.precision);
+  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
+  expectMatchesReference(GetParam(), currentLoadPath(ctx().caps()));
+}
+
+TEST_P(DepthwiseTest, MatchesReferenceOnTheOtherLoadPath) {
+  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
+  OtherLoadPath other(ctx().caps());
+  expectMatchesReference(GetParam(), other.path());
+}
+
+void DepthwiseTest::expectMatchesReference(const DwCase& c, LoadPath path) {
+  SCOPED_TRACE(describe(c) + " on the " + loadPathSuffix(path) + " load path");
   size_t taps = size_t(c.window.kernel_h) * size_t(c.window.kernel_w);
   size_t channels = size_t(c.in.c);
   // Rounded as the GPU stores them, so the tolerance measures only kernel arithmetic.
@@ -169,6 +183,7 @@ TEST_P(DepthwiseTest, MatchesReference) {
 
   DepthwiseOp op(ctx(), {c.in.c, 1, c.window}, weights, bias, c.precision, c.epilogue);
   EXPECT_EQ(op.usesFast3x3(), c.fast);
+  EXPECT_EQ(op.loadPath(), c.fast ? path : LoadPath::Storage);
   Tensor in = Tensor::create(ctx(), c.in, c.precision);
   uploadTensor(ctx(), in, input);
   Tensor out = Tensor::create(ctx(), op.outputShape(c.in), c.precision);

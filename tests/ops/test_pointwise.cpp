@@ -16,13 +16,16 @@
 #include "runtime/ops/pointwise.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/load_path_override.h"
 #include "tests/support/op_test.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose {
 namespace {
 
+using test::currentLoadPath;
 using test::GpuTest;
+using test::OtherLoadPath;
 
 const Epilogue kRelu6{Activation::Clip, 0.f, 6.f};
 const Epilogue kNone{Activation::None};
@@ -171,12 +174,24 @@ std::vector<PointwiseCase> allCases() {
   return cases;
 }
 
-class PointwiseTest : public GpuTest, public ::testing::WithParamInterface<PointwiseCase> {};
+class PointwiseTest : public GpuTest, public ::testing::WithParamInterface<PointwiseCase> {
+ protected:
+  void expectMatchesReference(const PointwiseCase& tc, LoadPath path);
+};
 
 TEST_P(PointwiseTest, MatchesReference) {
-  const PointwiseCase& tc = GetParam();
-  VKPOSE_REQUIRE_PRECISION(tc.precision);
-  SCOPED_TRACE("pointwise(" + caseName(tc) + ")");
+  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
+  expectMatchesReference(GetParam(), currentLoadPath(ctx().caps()));
+}
+
+TEST_P(PointwiseTest, MatchesReferenceOnTheOtherLoadPath) {
+  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
+  OtherLoadPath other(ctx().caps());
+  expectMatchesReference(GetParam(), other.path());
+}
+
+void PointwiseTest::expectMatchesReference(const PointwiseCase& tc, LoadPath path) {
+  SCOPED_TRACE("pointwise(" + caseName(tc) + ") on the " + loadPathSuffix(path) + " load path");
 
   // Inputs look like ReLU6 outputs and weights scale with 1/sqrt(cin), so the
   // sums land around [-6, 6] where every activation does something.
@@ -192,6 +207,7 @@ TEST_P(PointwiseTest, MatchesReference) {
                                 : std::vector<float>{};
 
   PointwiseOp op(ctx(), {tc.cin, tc.cout}, weights, bias, tc.precision, tc.epilogue, resolveTiling(tc, ctx().caps()));
+  EXPECT_EQ(op.loadPath(), path);
   Shape out_shape = op.outputShape(in_shape);
   Tensor in = Tensor::create(ctx(), in_shape, tc.precision);
   Tensor out = Tensor::create(ctx(), out_shape, tc.precision);

@@ -25,6 +25,7 @@
 #include "tests/support/executor_run.h"
 #include "tests/support/golden_data.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/load_path_override.h"
 #include "tests/support/sha256.h"
 #include "tests/support/test_data.h"
 
@@ -122,6 +123,21 @@ TEST_F(ExecutorPoseNet, Fp32MatchesTheGoldenOutputsAt257) {
   if (timing.supported())
     std::printf("[ timing   ] PoseNet 257 fp32 on %s: %.1f ms GPU for %u dispatches (last of 3 replays)\n",
                 ctx().caps().device_name.c_str(), timing.totalMs(), executor.dispatchCount());
+}
+
+// The kernels on the load path this device does not default to (storage
+// buffers on lavapipe, texel buffers on GPUs), through the whole network.
+TEST_F(ExecutorPoseNet, Fp32OnTheOtherLoadPathMatchesTheGoldenOutputsAt257) {
+  OtherLoadPath other(ctx().caps());
+  Executor executor(ctx(), model_, 257, Precision::FP32);
+  expectGolden(executor, 1e-4);
+}
+
+TEST_F(ExecutorPoseNet, Fp16StorageOnTheOtherLoadPathKeepsTheKeypointsAt257) {
+  VKPOSE_REQUIRE_PRECISION(Precision::FP16Storage);
+  OtherLoadPath other(ctx().caps());
+  Executor executor(ctx(), model_, 257, Precision::FP16Storage);
+  expectKeypointsKept(executor);
 }
 
 // The 13 depthwise/pointwise pairs as one dispatch each (the GPU default,

@@ -1,0 +1,34 @@
+// Kernel tests run each case on both load paths (runtime/ops/load_path.h) on
+// every device: the device's default, and the other one under this guard,
+// so lavapipe keeps the GPUs' storage-buffer kernels tested and GPUs the
+// texel ones.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/capabilities.h"
+#include "runtime/ops/load_path.h"
+
+namespace vkpose::test {
+
+// While it lives, ops made on a device with `caps` use the load path that
+// device does not default to (through VKPOSE_LOAD_PATH, restored after).
+class OtherLoadPath {
+ public:
+  explicit OtherLoadPath(const Capabilities& caps);
+  ~OtherLoadPath();
+  OtherLoadPath(const OtherLoadPath&) = delete;
+  OtherLoadPath& operator=(const OtherLoadPath&) = delete;
+
+  LoadPath path() const { return path_; }
+
+ private:
+  std::optional<std::string> saved_;
+  LoadPath path_;
+};
+
+// The path ops made now on a device with `caps` use (VKPOSE_LOAD_PATH included).
+inline LoadPath currentLoadPath(const Capabilities& caps) { return defaultLoadPath(caps); }
+
+}  // namespace vkpose::test
