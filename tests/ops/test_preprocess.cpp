@@ -206,7 +206,9 @@ TEST_P(PreprocessTest, ReadsOnlyTheSampledByteRanges) {
   for (size_t i = 0; i < ranges.size(); ++i) {
     ASSERT_GT(ranges[i].bytes, 0u);
     ASSERT_LE(ranges[i].offset + ranges[i].bytes, layout.spannedBytes());
-    if (i > 0) ASSERT_GT(ranges[i].offset, ranges[i - 1].offset + ranges[i - 1].bytes) << "unsorted or unmerged";
+    if (i > 0) {
+      ASSERT_GT(ranges[i].offset, ranges[i - 1].offset + ranges[i - 1].bytes) << "unsorted or unmerged";
+    }
   }
   std::vector<uint8_t> bytes = test::encodeFrame(image, refOrder(tc.format), layout.row_stride);
   std::vector<float> packed = runCase(ctx(), tc, layout, outsideRangesFlipped(bytes, ranges));
