@@ -58,16 +58,7 @@ class Conv2dTest : public GpuTest, public ::testing::WithParamInterface<ConvCase
   void expectMatchesReference(const ConvCase& c, LoadPath path);
 };
 
-TEST_P(Conv2dTest, MatchesReference) {
-  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
-  expectMatchesReference(GetParam(), currentLoadPath(ctx().caps()));
-}
-
-TEST_P(Conv2dTest, MatchesReferenceOnTheOtherLoadPath) {
-  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
-  OtherLoadPath other(ctx().caps());
-  expectMatchesReference(GetParam(), other.path());
-}
+VKPOSE_TEST_P_ON_BOTH_LOAD_PATHS(Conv2dTest)
 
 void Conv2dTest::expectMatchesReference(const ConvCase& c, LoadPath path) {
   const Precision precision = c.precision;

@@ -158,16 +158,7 @@ class DepthwiseTest : public GpuTest, public ::testing::WithParamInterface<DwCas
   void expectMatchesReference(const DwCase& c, LoadPath path);
 };
 
-TEST_P(DepthwiseTest, MatchesReference) {
-  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
-  expectMatchesReference(GetParam(), currentLoadPath(ctx().caps()));
-}
-
-TEST_P(DepthwiseTest, MatchesReferenceOnTheOtherLoadPath) {
-  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
-  OtherLoadPath other(ctx().caps());
-  expectMatchesReference(GetParam(), other.path());
-}
+VKPOSE_TEST_P_ON_BOTH_LOAD_PATHS(DepthwiseTest)
 
 void DepthwiseTest::expectMatchesReference(const DwCase& c, LoadPath path) {
   SCOPED_TRACE(describe(c) + " on the " + loadPathSuffix(path) + " load path");

@@ -23,9 +23,7 @@
 namespace vkpose {
 namespace {
 
-using test::currentLoadPath;
 using test::GpuTest;
-using test::OtherLoadPath;
 
 const Epilogue kRelu6{Activation::Clip, 0.f, 6.f};
 const Epilogue kNone{Activation::None};
@@ -179,16 +177,7 @@ class PointwiseTest : public GpuTest, public ::testing::WithParamInterface<Point
   void expectMatchesReference(const PointwiseCase& tc, LoadPath path);
 };
 
-TEST_P(PointwiseTest, MatchesReference) {
-  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
-  expectMatchesReference(GetParam(), currentLoadPath(ctx().caps()));
-}
-
-TEST_P(PointwiseTest, MatchesReferenceOnTheOtherLoadPath) {
-  VKPOSE_REQUIRE_PRECISION(GetParam().precision);
-  OtherLoadPath other(ctx().caps());
-  expectMatchesReference(GetParam(), other.path());
-}
+VKPOSE_TEST_P_ON_BOTH_LOAD_PATHS(PointwiseTest)
 
 void PointwiseTest::expectMatchesReference(const PointwiseCase& tc, LoadPath path) {
   SCOPED_TRACE("pointwise(" + caseName(tc) + ") on the " + loadPathSuffix(path) + " load path");

@@ -9,6 +9,7 @@
 
 #include "engine/capabilities.h"
 #include "runtime/ops/load_path.h"
+#include "tests/support/gpu_test.h"
 
 namespace vkpose::test {
 
@@ -32,3 +33,17 @@ class OtherLoadPath {
 inline LoadPath currentLoadPath(const Capabilities& caps) { return defaultLoadPath(caps); }
 
 }  // namespace vkpose::test
+
+// For a parametrised GpuTest fixture whose parameter has `.precision` and
+// which defines expectMatchesReference(param, LoadPath): the test on the
+// device's default load path and the same on the other one.
+#define VKPOSE_TEST_P_ON_BOTH_LOAD_PATHS(Fixture)                                       \
+  TEST_P(Fixture, MatchesReference) {                                                   \
+    VKPOSE_REQUIRE_PRECISION(GetParam().precision);                                     \
+    expectMatchesReference(GetParam(), ::vkpose::test::currentLoadPath(ctx().caps()));  \
+  }                                                                                     \
+  TEST_P(Fixture, MatchesReferenceOnTheOtherLoadPath) {                                 \
+    VKPOSE_REQUIRE_PRECISION(GetParam().precision);                                     \
+    ::vkpose::test::OtherLoadPath other(ctx().caps());                                  \
+    expectMatchesReference(GetParam(), other.path());                                   \
+  }
