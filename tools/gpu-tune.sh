@@ -7,6 +7,8 @@
 #   bash tools/gpu-tune.sh VKPOSE_DWPW_TILING 257,513 4,4,32 8,4,32
 #     (oc4_block,k_split,pixels, runtime/ops/dw_pointwise.cpp)
 #   bash tools/gpu-tune.sh VKPOSE_FUSE_DWPW 257,513 0 1
+#   bash tools/gpu-tune.sh VKPOSE_LOAD_PATH 257,513 storage texel
+#     (how conv2d, depthwise 3x3 and pointwise read inputs, runtime/ops/load_path.h)
 set -uo pipefail
 out=${OUT:-/tmp/vkpose-out}
 mkdir -p "$out"
