@@ -178,6 +178,12 @@ function main() {
         const r = c[k] || {};
         expect(r.ok === true && positive(r.spawn_to_keypoints_ms) && positive(r.child_estimator_ms) &&
           r.child_main_to_keypoints_ms <= r.spawn_to_keypoints_ms, `cold_start.${k} malformed or failed: ${JSON.stringify(r)}`);
+        const t = r.child_context_ms || {};
+        const parts = ['loader', 'instance', 'physical_device', 'device', 'services'].map((p) => t[p]);
+        const sum = parts.reduce((a, b) => a + b, 0);
+        // The context is created inside the Estimator constructor, so its parts must fit in it.
+        expect(parts.every((v) => typeof v === 'number' && v >= 0) && positive(t.instance) && positive(t.device) &&
+          sum <= r.child_estimator_ms, `cold_start.${k}.child_context_ms malformed: ${JSON.stringify(t)}`);
       }
     }
   }

@@ -87,6 +87,12 @@ json coldStartRun(const ColdStartRun& r) {
             {"child_main_to_keypoints_ms", r.child_main_to_keypoints_ms},
             {"child_estimator_ms", r.child_estimator_ms},
             {"child_first_frame_ms", r.child_first_frame_ms},
+            {"child_context_ms",
+             {{"loader", r.child_context.loader},
+              {"instance", r.child_context.instance},
+              {"physical_device", r.child_context.physical_device},
+              {"device", r.child_context.device},
+              {"services", r.child_context.services}}},
             {"pipeline_cache_bytes_after", r.cache_bytes_after}};
   if (!r.ok) j["error"] = r.error;
   return j;

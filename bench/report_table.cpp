@@ -168,6 +168,9 @@ void printColdStart(const BenchResults& r, std::FILE* out) {
     std::fprintf(out, "  %-22s %9.1f ms  (Estimator %.1f ms, first frame %.1f ms; pipeline cache file %llu bytes after)\n",
                  what, run.spawn_to_keypoints_ms, run.child_estimator_ms, run.child_first_frame_ms,
                  static_cast<unsigned long long>(run.cache_bytes_after));
+    const ContextCreationTimes& t = run.child_context;
+    std::fprintf(out, "  %-22s of the Estimator: loader %.1f, instance %.1f, devices %.1f, device %.1f, services %.1f ms\n", "",
+                 t.loader, t.instance, t.physical_device, t.device, t.services);
   };
   line("no pipeline cache:", c.no_cache);
   line("warm pipeline cache:", c.warm_cache);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/context.h"
 #include "bench/stats.h"
 
 namespace vkpose::bench {
@@ -70,6 +71,7 @@ struct ColdStartRun {
   double child_main_to_keypoints_ms = 0;  // the child's own clock from main()
   double child_estimator_ms = 0;          // the child's Estimator constructor (device, model, pipelines)
   double child_first_frame_ms = 0;        // the child's first estimate() (drivers may compile lazily here)
+  ContextCreationTimes child_context;     // inside the Estimator constructor: the Vulkan loader, instance, device
   uint64_t cache_bytes_after = 0;         // the pipeline cache file's size after the run
   std::string error;
 };

@@ -1,6 +1,7 @@
 #include "engine/context.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -145,8 +146,23 @@ std::string defaultPipelineCachePath() {
   return {};
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `step` and adds its duration to `ms`.
+template <class Step>
+void timed(double& ms, Step&& step) {
+  Clock::time_point start = Clock::now();
+  step();
+  ms += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+}  // namespace
+
 std::unique_ptr<Context> Context::create(const ContextOptions& options) {
-  loadVulkan();
+  ContextCreationTimes times;
+  timed(times.loader, [] { loadVulkan(); });
   std::unique_ptr<Context> ctx(new Context());
   ValidationSetting validation = validationSettingFromEnvironment();
   if (options.validation) validation = {*options.validation, *options.validation};
@@ -154,10 +170,11 @@ std::unique_ptr<Context> Context::create(const ContextOptions& options) {
   if (device_spec.empty())
     if (const char* env = std::getenv("VKPOSE_DEVICE")) device_spec = env;
 
-  ctx->createInstance(validation.enabled, validation.required);
-  ctx->pickPhysicalDevice(device_spec);
-  ctx->createDevice();
-  ctx->createServices(options);
+  timed(times.instance, [&] { ctx->createInstance(validation.enabled, validation.required); });
+  timed(times.physical_device, [&] { ctx->pickPhysicalDevice(device_spec); });
+  timed(times.device, [&] { ctx->createDevice(); });
+  timed(times.services, [&] { ctx->createServices(options); });
+  ctx->creation_times_ = times;
   return ctx;
 }
 
@@ -165,7 +182,7 @@ std::unique_ptr<Context> Context::adopt(const ExternalDevice& external, const Co
   loadVulkan();
   std::unique_ptr<Context> ctx(new Context());
   ctx->adoptHandles(external);
-  ctx->createServices(options);
+  timed(ctx->creation_times_.services, [&] { ctx->createServices(options); });
   return ctx;
 }
 

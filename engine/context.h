@@ -55,6 +55,16 @@ struct ExternalDevice {
 
 inline constexpr uint32_t kMaxFrameQueues = 4;
 
+// Where Context::create spent its time, in ms (all zero for adopt()'s own
+// handles, except services). Cold start is measured with these (bench/).
+struct ContextCreationTimes {
+  double loader = 0;           // opening libvulkan.so.1 and resolving entry points
+  double instance = 0;         // vkCreateInstance (with the validation layer when on)
+  double physical_device = 0;  // enumerating the devices and their capabilities, choosing one
+  double device = 0;           // vkCreateDevice and its queues
+  double services = 0;         // fence, allocator, pipeline cache file read
+};
+
 class Context {
  public:
   // Throws vkpose::Error with a readable message when there is no loader or no
@@ -85,6 +95,7 @@ class Context {
   const Capabilities& caps() const { return caps_; }
   const DeviceChoice& deviceChoice() const { return choice_; }
   bool validationEnabled() const { return messenger_ != VK_NULL_HANDLE; }
+  const ContextCreationTimes& creationTimes() const { return creation_times_; }
   // Made by adopt(): the handles belong to the host.
   bool ownsDevice() const { return owns_device_; }
   ValidationLog& validationLog() { return validation_log_; }
@@ -111,6 +122,7 @@ class Context {
   uint32_t queue_family_ = 0;
   VkFence fence_ = VK_NULL_HANDLE;
   bool owns_device_ = true;
+  ContextCreationTimes creation_times_;
   Capabilities caps_;
   DeviceChoice choice_;
   ValidationLog validation_log_;
