@@ -161,6 +161,9 @@ void timed(double& ms, Step&& step) {
 }  // namespace
 
 std::unique_ptr<Context> Context::create(const ContextOptions& options) {
+  if (options.frame_queues && (*options.frame_queues < 1 || *options.frame_queues > kMaxFrameQueues))
+    throw Error("ContextOptions: frame_queues " + std::to_string(*options.frame_queues) + " is outside 1.." +
+                std::to_string(kMaxFrameQueues));
   ContextCreationTimes times;
   timed(times.loader, [] { loadVulkan(); });
   std::unique_ptr<Context> ctx(new Context());
@@ -172,7 +175,7 @@ std::unique_ptr<Context> Context::create(const ContextOptions& options) {
 
   timed(times.instance, [&] { ctx->createInstance(validation.enabled, validation.required); });
   timed(times.physical_device, [&] { ctx->pickPhysicalDevice(device_spec); });
-  timed(times.device, [&] { ctx->createDevice(); });
+  timed(times.device, [&] { ctx->createDevice(options.frame_queues.value_or(kMaxFrameQueues)); });
   timed(times.services, [&] { ctx->createServices(options); });
   ctx->creation_times_ = times;
   return ctx;
@@ -264,8 +267,8 @@ void Context::pickPhysicalDevice(const std::string& override_spec) {
   caps_ = queryCapabilities(instance_, physical_, queue_family_);
 }
 
-void Context::createDevice() {
-  uint32_t queue_count = std::clamp(queueFamilies(physical_)[queue_family_].queueCount, 1u, kMaxFrameQueues);
+void Context::createDevice(uint32_t max_queues) {
+  uint32_t queue_count = std::clamp(queueFamilies(physical_)[queue_family_].queueCount, 1u, max_queues);
   std::vector<float> priorities(queue_count, 1.0f);
   VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queue_info.queueFamilyIndex = queue_family_;

@@ -17,6 +17,8 @@ namespace vkpose {
 
 class PipelineCache;
 
+inline constexpr uint32_t kMaxFrameQueues = 4;
+
 struct ContextOptions {
   // Index or name substring; empty means the VKPOSE_DEVICE environment
   // variable, else automatic.
@@ -27,6 +29,11 @@ struct ContextOptions {
   // $XDG_CACHE_HOME/vkpose (or ~/.cache/vkpose); an empty string disables the
   // disk cache.
   std::optional<std::string> pipeline_cache_path;
+  // Queues created for frames, 1..kMaxFrameQueues (fewer where the queue
+  // family has fewer); unset means kMaxFrameQueues. Each queue costs device
+  // creation time: on an H200 vkCreateDevice took 72 ms with one queue, 90
+  // with two and 136-143 with four (docs/performance.md, cold start).
+  std::optional<uint32_t> frame_queues;
 };
 
 // A device a host engine already owns (docs/embedding.md). vkpose uses the
@@ -52,8 +59,6 @@ struct ExternalDevice {
   const VkPhysicalDeviceFeatures2* enabled_features = nullptr;
   std::vector<std::string> enabled_extensions;
 };
-
-inline constexpr uint32_t kMaxFrameQueues = 4;
 
 // Where Context::create spent its time, in ms (all zero for adopt()'s own
 // handles, except services). Cold start is measured with these (bench/).
@@ -109,7 +114,7 @@ class Context {
   Context() = default;
   void createInstance(bool validation, bool validation_required);
   void pickPhysicalDevice(const std::string& override_spec);
-  void createDevice();
+  void createDevice(uint32_t max_queues);
   void adoptHandles(const ExternalDevice& external);
   void createServices(const ContextOptions& options);
 

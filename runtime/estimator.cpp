@@ -72,9 +72,14 @@ void checkGpuFrameSize(int width, int height) {
   checkFrameSide(width, height);
 }
 
+// One queue per frame slot at most: each further queue only adds device
+// creation time (ContextOptions::frame_queues).
 std::unique_ptr<Context> makeContext(const EstimatorOptions& options) {
   if (options.external_device) return Context::adopt(*options.external_device, options.context);
-  return Context::create(options.context);
+  ContextOptions context = options.context;
+  if (!context.frame_queues)
+    context.frame_queues = uint32_t(std::clamp(options.frames_in_flight, 1, int(kMaxFrameQueues)));
+  return Context::create(context);
 }
 
 // The extent preprocessing samples: the whole frame, or the crop region.

@@ -45,15 +45,19 @@ TEST(Context, CreateUseDestroyIsValidationClean) {
   EXPECT_EQ(ctx->validationLog().count(), 0u);
 }
 
-// As many frame queues as the compute family has, up to the cap; the first
-// is queue() itself, and slots beyond the count wrap round.
-TEST(Context, FrameQueuesComeFromTheComputeFamily) {
-  Context& ctx = gpu();
+uint32_t computeFamilyQueues(const Context& ctx) {
   uint32_t family_count = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, nullptr);
   std::vector<VkQueueFamilyProperties> families(family_count);
   vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, families.data());
-  size_t expected = std::min<size_t>(families[ctx.queueFamily()].queueCount, kMaxFrameQueues);
+  return families[ctx.queueFamily()].queueCount;
+}
+
+// As many frame queues as the compute family has, up to the cap; the first
+// is queue() itself, and slots beyond the count wrap round.
+TEST(Context, FrameQueuesComeFromTheComputeFamily) {
+  Context& ctx = gpu();
+  size_t expected = std::min<size_t>(computeFamilyQueues(ctx), kMaxFrameQueues);
   ASSERT_EQ(ctx.frameQueueCount(), expected);
   EXPECT_EQ(ctx.frameQueue(0), ctx.queue());
   for (size_t i = 0; i < expected; ++i) {
@@ -61,6 +65,31 @@ TEST(Context, FrameQueuesComeFromTheComputeFamily) {
     vkGetDeviceQueue(ctx.device(), ctx.queueFamily(), uint32_t(i), &q);
     EXPECT_EQ(ctx.frameQueue(i), q) << "frame queue " << i;
     EXPECT_EQ(ctx.frameQueue(i + expected), q) << "slot " << i + expected << " wraps round";
+  }
+}
+
+TEST(Context, FrameQueuesStopAtTheRequestedCount) {
+  for (uint32_t wanted = 1; wanted <= kMaxFrameQueues; ++wanted) {
+    ContextOptions options;
+    options.pipeline_cache_path = "";
+    options.frame_queues = wanted;
+    auto ctx = Context::create(options);
+    EXPECT_EQ(ctx->frameQueueCount(), std::min(computeFamilyQueues(*ctx), wanted)) << wanted << " wanted";
+    EXPECT_EQ(ctx->frameQueue(0), ctx->queue());
+  }
+}
+
+TEST(Context, FrameQueueCountOutsideItsRangeIsAnError) {
+  for (uint32_t wanted : {0u, kMaxFrameQueues + 1}) {
+    ContextOptions options;
+    options.frame_queues = wanted;
+    try {
+      Context::create(options);
+      FAIL() << "expected an error for " << wanted;
+    } catch (const Error& e) {
+      std::string expected = "frame_queues " + std::to_string(wanted) + " is outside 1.." + std::to_string(kMaxFrameQueues);
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -150,6 +150,21 @@ TEST(Estimator, ReplaysFramesWithoutAllocating) {
   expectNoValidationMessages(estimator);
 }
 
+// One queue per frame slot, no more: each further queue costs device creation time.
+TEST(Estimator, CreatesNoMoreQueuesThanFramesInFlight) {
+  for (int in_flight : {1, 2, 8}) {
+    Estimator estimator(optionsFor(257, Precision::FP32, in_flight));
+    const Context& ctx = estimator.context();
+    uint32_t family_count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(family_count);
+    vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, families.data());
+    size_t wanted = std::min<size_t>(size_t(in_flight), kMaxFrameQueues);
+    EXPECT_EQ(ctx.frameQueueCount(), std::min<size_t>(families[ctx.queueFamily()].queueCount, wanted))
+        << in_flight << " frames in flight";
+  }
+}
+
 TEST(Estimator, RefusesBadOptionsClearly) {
   EstimatorOptions options = optionsFor();
   options.model_path = "";
