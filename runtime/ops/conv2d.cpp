@@ -93,10 +93,9 @@ uint32_t pixelsPerInvocation(const Capabilities& caps) {
 PipelineDesc conv2dDesc(Context& ctx, Precision precision, const Epilogue& epilogue) {
   requirePrecision(ctx, precision);
   validateEpilogue(epilogue, "Conv2d");
-  LoadPath load = defaultLoadPath(ctx.caps());
-  PipelineDesc desc{variantName("conv2d", epilogue.activation, precision, load), 4, sizeof(Conv2dPush),
-                    workgroup2D(ctx), {kOutBlocksPerInvocation, pixelsPerInvocation(ctx.caps())}};
-  applyLoadPath(desc, load, precision, {0, 1, 2});  // input, weights, bias
+  PipelineDesc desc{variantName("conv2d", epilogue.activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx),
+                    {kOutBlocksPerInvocation, pixelsPerInvocation(ctx.caps())}};
+  applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 1, 2});  // input, weights, bias
   return desc;
 }
 

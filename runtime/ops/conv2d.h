@@ -51,7 +51,7 @@ class Conv2dOp {
   void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
   // The load path: the device's default (or VKPOSE_LOAD_PATH's) when the op was made.
-  LoadPath loadPath() const { return pipeline_.desc().texel_buffers != 0 ? LoadPath::Texel : LoadPath::Storage; }
+  LoadPath loadPath() const { return loadPathOf(pipeline_.desc()); }
 
  private:
   void checkTensors(const TensorView& in, const TensorView& out) const;

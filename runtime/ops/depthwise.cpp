@@ -76,11 +76,10 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
   const ConvParams& w = params.window;
   if (!fitsDepthwise3x3(w))
     return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx), {}};
-  LoadPath load = defaultLoadPath(ctx.caps());
   std::string family = std::string("dw3x3_s") + std::to_string(w.stride_h);
-  PipelineDesc desc{variantName(family, activation, precision, load), 4, sizeof(DepthwisePush), workgroup1D(ctx),
+  PipelineDesc desc{variantName(family, activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx),
                     {uint32_t(fastTileWidth(w.stride_h))}};
-  applyLoadPath(desc, load, precision, {0, 1, 2});  // input, weights, bias
+  applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 1, 2});  // input, weights, bias
   return desc;
 }
 

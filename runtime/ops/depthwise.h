@@ -60,7 +60,7 @@ class DepthwiseOp {
   bool usesFast3x3() const { return fast3x3_; }
   // Storage on the generic kernel, else as the device's default load path (or
   // VKPOSE_LOAD_PATH) was when the op was made.
-  LoadPath loadPath() const { return pipeline_.desc().texel_buffers != 0 ? LoadPath::Texel : LoadPath::Storage; }
+  LoadPath loadPath() const { return loadPathOf(pipeline_.desc()); }
 
  private:
   DepthwiseParams params_;

@@ -2,9 +2,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "engine/capabilities.h"
-#include "runtime/ops/epilogue.h"
 
 namespace vkpose {
 
@@ -18,16 +18,13 @@ LoadPath defaultLoadPath(const Capabilities& caps) {
 
 const char* loadPathSuffix(LoadPath path) { return path == LoadPath::Texel ? "texel" : "ssbo"; }
 
-std::string variantName(const std::string& family, Activation a, Precision p, LoadPath path) {
-  return variantName(family, a, p) + "_" + loadPathSuffix(path);
-}
-
 void applyLoadPath(PipelineDesc& desc, LoadPath path, Precision precision,
-                   std::initializer_list<uint32_t> buffer_indices) {
+                   std::initializer_list<uint32_t> read_only_buffers) {
+  desc.shader += std::string("_") + loadPathSuffix(path);
   if (path != LoadPath::Texel) return;
   // fp16 storage reads as R16G16B16A16 texels; the fetch returns fp32 either way.
   desc.texel_format = storageBytes(precision) == 2 ? VK_FORMAT_R16G16B16A16_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT;
-  for (uint32_t i : buffer_indices) desc.texel_buffers |= 1u << i;
+  for (uint32_t i : read_only_buffers) desc.texel_buffers |= 1u << i;
 }
 
 }  // namespace vkpose

@@ -93,11 +93,10 @@ const PointwiseParams& validated(const Context& ctx, const PointwiseParams& para
 
 PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activation, PointwiseTiling tiling) {
   requirePrecision(ctx, precision);
-  LoadPath load = defaultLoadPath(ctx.caps());
-  PipelineDesc desc{variantName("pointwise", activation, precision, load), 4, sizeof(PointwisePush),
+  PipelineDesc desc{variantName("pointwise", activation, precision), 4, sizeof(PointwisePush),
                     {tiling.workgroup, tiling.k_split, 1},
                     {tiling.pixels, tiling.oc4_block, tiling.weight_lanes, tiling.k_split, tiling.k_unroll}};
-  applyLoadPath(desc, load, precision, {0, 2, 3});  // input, weights, bias
+  applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 2, 3});  // input, weights, bias
   return desc;
 }
 

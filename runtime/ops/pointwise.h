@@ -78,7 +78,7 @@ class PointwiseOp {
   void record(CommandRecorder& rec, DescriptorArena& arena, const TensorView& in, const TensorView& out);
 
   // The load path: the device's default (or VKPOSE_LOAD_PATH's) when the op was made.
-  LoadPath loadPath() const { return pipeline_.desc().texel_buffers != 0 ? LoadPath::Texel : LoadPath::Storage; }
+  LoadPath loadPath() const { return loadPathOf(pipeline_.desc()); }
 
  private:
   PointwiseParams params_;
