@@ -45,19 +45,11 @@ TEST(Context, CreateUseDestroyIsValidationClean) {
   EXPECT_EQ(ctx->validationLog().count(), 0u);
 }
 
-uint32_t computeFamilyQueues(const Context& ctx) {
-  uint32_t family_count = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, nullptr);
-  std::vector<VkQueueFamilyProperties> families(family_count);
-  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, families.data());
-  return families[ctx.queueFamily()].queueCount;
-}
-
 // As many frame queues as the compute family has, up to the cap; the first
 // is queue() itself, and slots beyond the count wrap round.
 TEST(Context, FrameQueuesComeFromTheComputeFamily) {
   Context& ctx = gpu();
-  size_t expected = std::min<size_t>(computeFamilyQueues(ctx), kMaxFrameQueues);
+  size_t expected = std::min<size_t>(queuesInComputeFamily(ctx), kMaxFrameQueues);
   ASSERT_EQ(ctx.frameQueueCount(), expected);
   EXPECT_EQ(ctx.frameQueue(0), ctx.queue());
   for (size_t i = 0; i < expected; ++i) {
@@ -74,7 +66,7 @@ TEST(Context, FrameQueuesStopAtTheRequestedCount) {
     options.pipeline_cache_path = "";
     options.frame_queues = wanted;
     auto ctx = Context::create(options);
-    EXPECT_EQ(ctx->frameQueueCount(), std::min(computeFamilyQueues(*ctx), wanted)) << wanted << " wanted";
+    EXPECT_EQ(ctx->frameQueueCount(), std::min(queuesInComputeFamily(*ctx), wanted)) << wanted << " wanted";
     EXPECT_EQ(ctx->frameQueue(0), ctx->queue());
   }
 }

@@ -27,32 +27,41 @@ VKPOSE_PUSH_CONSTANTS(SelftestPush);
 
 uint32_t floatBits(float f) { return std::bit_cast<uint32_t>(f); }
 
+// One selftest dispatch of `desc` (a selftest variant, 64-wide workgroups)
+// reading `in`: returns out[i] = in[i] * scale + the desc's offset for `count`
+// floats, from an output poisoned with NaN first.
+std::vector<float> dispatchSelftest(Context& ctx, const PipelineDesc& desc, const BufferBinding& in, uint32_t count,
+                                    float scale, TimestampQueries* timestamps = nullptr) {
+  Pipeline pipeline(ctx, desc);
+  Buffer out = ctx.allocator().createBuffer(count * 4, MemoryUsage::DeviceLocal);
+  DescriptorArena arena(ctx);
+  BufferBinding bindings[] = {in, bind(out)};
+  VkDescriptorSet set = arena.allocate(pipeline, bindings);
+  CommandRecorder rec(ctx);
+  rec.begin();
+  if (timestamps) rec.resetTimestamps(*timestamps);
+  rec.fill(out, 0x7FC00000u);
+  rec.barrier(Stage::Transfer, Stage::Compute, "poison fill lands before the kernel writes");
+  if (timestamps) rec.timestamp(*timestamps, "start");
+  rec.dispatch(pipeline, set, SelftestPush{count, scale}, {(count + 63) / 64, 1, 1});
+  if (timestamps) rec.timestamp(*timestamps, "selftest");
+  rec.end();
+  rec.submitAndWait();
+  std::vector<float> result(count);
+  downloadFromBuffer(ctx, out, result.data(), count * 4);
+  return result;
+}
+
 class Pipelines : public GpuTest {
  protected:
   // Runs out[i] = in[i] * scale + offset over `count` floats.
   std::vector<float> runSelftest(uint32_t count, float scale, float offset, TimestampQueries* timestamps = nullptr) {
-    Pipeline pipeline(ctx(), {"selftest_fp32", 2, sizeof(SelftestPush), {64, 1, 1}, {floatBits(offset)}});
     Buffer in = ctx().allocator().createBuffer(count * 4, MemoryUsage::DeviceLocal);
-    Buffer out = ctx().allocator().createBuffer(count * 4, MemoryUsage::DeviceLocal);
     std::vector<float> data(count);
     for (uint32_t i = 0; i < count; ++i) data[i] = float(i) - 100.f;
     uploadToBuffer(ctx(), in, data.data(), count * 4);
-    DescriptorArena arena(ctx());
-    BufferBinding bindings[] = {bind(in), bind(out)};
-    VkDescriptorSet set = arena.allocate(pipeline, bindings);
-    CommandRecorder rec(ctx());
-    rec.begin();
-    if (timestamps) rec.resetTimestamps(*timestamps);
-    rec.fill(out, 0x7FC00000u);
-    rec.barrier(Stage::Transfer, Stage::Compute, "poison fill lands before the kernel writes");
-    if (timestamps) rec.timestamp(*timestamps, "start");
-    rec.dispatch(pipeline, set, SelftestPush{count, scale}, {(count + 63) / 64, 1, 1});
-    if (timestamps) rec.timestamp(*timestamps, "selftest");
-    rec.end();
-    rec.submitAndWait();
-    std::vector<float> result(count);
-    downloadFromBuffer(ctx(), out, result.data(), count * 4);
-    return result;
+    PipelineDesc desc{"selftest_fp32", 2, sizeof(SelftestPush), {64, 1, 1}, {floatBits(offset)}};
+    return dispatchSelftest(ctx(), desc, bind(in), count, scale, timestamps);
   }
 };
 
@@ -129,21 +138,7 @@ class TexelBindings : public GpuTest {
   uint64_t alignment() { return std::max<uint64_t>(ctx().caps().min_texel_buffer_offset_alignment, 16); }
   // Binds `in` from `offset` (range `range`) as the texel input and returns out[i] = in[i] * 2 + 1.
   std::vector<float> run(const Buffer& in, uint64_t offset, uint64_t range) {
-    Pipeline pipeline(ctx(), texelDesc());
-    Buffer out = ctx().allocator().createBuffer(kCount * 4, MemoryUsage::DeviceLocal);
-    DescriptorArena arena(ctx());
-    BufferBinding bindings[] = {{in.handle(), offset, range}, bind(out)};
-    VkDescriptorSet set = arena.allocate(pipeline, bindings);
-    CommandRecorder rec(ctx());
-    rec.begin();
-    rec.fill(out, 0x7FC00000u);
-    rec.barrier(Stage::Transfer, Stage::Compute, "poison fill lands before the kernel writes");
-    rec.dispatch(pipeline, set, SelftestPush{kCount, 2.f}, {1, 1, 1});
-    rec.end();
-    rec.submitAndWait();
-    std::vector<float> result(kCount);
-    downloadFromBuffer(ctx(), out, result.data(), kCount * 4);
-    return result;
+    return dispatchSelftest(ctx(), texelDesc(), {in.handle(), offset, range}, kCount, 2.f);
   }
 };
 

@@ -1,6 +1,7 @@
 #include "tests/support/gpu_test.h"
 
 #include <memory>
+#include <vector>
 
 #include "engine/recorder.h"
 
@@ -40,6 +41,14 @@ void GpuTest::SetUp() {
 void GpuTest::TearDown() {
   auto messages = gpu().validationLog().take();
   for (const auto& m : messages) ADD_FAILURE() << "validation message: " << m;
+}
+
+uint32_t queuesInComputeFamily(const Context& ctx) {
+  uint32_t family_count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(family_count);
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice(), &family_count, families.data());
+  return families.at(ctx.queueFamily()).queueCount;
 }
 
 void poison(Context& ctx, const Tensor& tensor) {

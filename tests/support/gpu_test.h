@@ -31,6 +31,9 @@ class GpuTest : public ::testing::Test {
                    << ::vkpose::precisionSuffix(p);                                                      \
   } while (0)
 
+// Queues in the family the context's queues come from: the most frame queues it could have.
+uint32_t queuesInComputeFamily(const Context& ctx);
+
 // Fills the tensor's buffer with NaN so unwritten outputs can't pass.
 void poison(Context& ctx, const Tensor& tensor);
 
