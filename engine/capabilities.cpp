@@ -15,6 +15,7 @@ struct FeatureChain {
   VkPhysicalDeviceVulkan11Features v11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
   VkPhysicalDeviceVulkan12Features v12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
   VkPhysicalDevice16BitStorageFeatures storage16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  VkPhysicalDeviceCooperativeMatrixFeaturesNV coopmat{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
 };
 
 void readFeatures(Capabilities& caps, VkPhysicalDevice physical) {
@@ -27,12 +28,21 @@ void readFeatures(Capabilities& caps, VkPhysicalDevice physical) {
   } else {
     chain.features.pNext = &chain.storage16;
   }
+  bool coopmat_extension = hasExtension(deviceExtensions(physical), VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+  if (coopmat_extension) {
+    chain.coopmat.pNext = chain.features.pNext;
+    chain.features.pNext = &chain.coopmat;
+  }
   vkGetPhysicalDeviceFeatures2(physical, &chain.features);
+  caps.cooperative_matrix_nv = coopmat_extension && chain.coopmat.cooperativeMatrix;
   if (caps.api_version >= VK_API_VERSION_1_2) {
     caps.storage_16bit = chain.v11.storageBuffer16BitAccess;
     caps.float16_arith = chain.v12.shaderFloat16;
     caps.storage_8bit = chain.v12.storageBuffer8BitAccess;
     caps.int8_arith = chain.v12.shaderInt8;
+    // Enabling the model without device scope would make every shader that
+    // uses device scope (decode's atomics) invalid.
+    caps.vulkan_memory_model = chain.v12.vulkanMemoryModel && chain.v12.vulkanMemoryModelDeviceScope;
   } else {
     caps.storage_16bit = chain.storage16.storageBuffer16BitAccess;
   }
@@ -102,7 +112,6 @@ const char* componentTypeName(VkComponentTypeNV t) {
 
 void readCooperativeMatrix(Capabilities& caps, VkInstance instance, VkPhysicalDevice physical) {
   auto extensions = deviceExtensions(physical);
-  caps.cooperative_matrix_nv = hasExtension(extensions, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
   caps.cooperative_matrix_khr = hasExtension(extensions, "VK_KHR_cooperative_matrix");
   if (!caps.cooperative_matrix_nv) return;
   auto query = reinterpret_cast<PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesNV>(
@@ -188,6 +197,13 @@ std::string Capabilities::driverVersionText() const {
          std::to_string(VK_API_VERSION_PATCH(driver_version));
 }
 
+bool Capabilities::hasCooperativeMatrix(uint32_t m, uint32_t n, uint32_t k, const char* a_type,
+                                        const char* c_type) const {
+  for (const auto& s : cooperative_matrix_shapes)
+    if (s.m == m && s.n == n && s.k == k && s.a_type == a_type && s.c_type == c_type) return true;
+  return false;
+}
+
 std::string Capabilities::describe() const {
   std::ostringstream s;
   auto yes = [](bool b) { return b ? "yes" : "no"; };
@@ -200,6 +216,7 @@ std::string Capabilities::describe() const {
     << "fp16 arithmetic:   " << yes(float16_arith) << "\n"
     << "8-bit storage:     " << yes(storage_8bit) << "\n"
     << "int8 arithmetic:   " << yes(int8_arith) << "\n"
+    << "memory model:      " << (vulkan_memory_model ? "Vulkan" : "GLSL450 only") << "\n"
     << "subgroup size:     " << subgroup_size << " (range " << min_subgroup_size << "-" << max_subgroup_size
     << (subgroup_size_control ? ", controllable" : "") << ")\n"
     << "subgroup ops:      " << subgroupOpsText(subgroup_ops) << "\n"

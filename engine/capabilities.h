@@ -31,6 +31,7 @@ struct Capabilities {
   bool float16_arith = false;  // shaderFloat16: fp16 arithmetic variants
   bool storage_8bit = false;   // storageBuffer8BitAccess
   bool int8_arith = false;     // shaderInt8
+  bool vulkan_memory_model = false;  // vulkanMemoryModel with device scope: the cooperative-matrix kernel needs it
 
   // Subgroups
   uint32_t subgroup_size = 0;
@@ -40,7 +41,7 @@ struct Capabilities {
   bool subgroups_in_compute = false;
 
   // Cooperative matrices (tensor cores)
-  bool cooperative_matrix_nv = false;   // VK_NV_cooperative_matrix
+  bool cooperative_matrix_nv = false;   // VK_NV_cooperative_matrix, extension and its cooperativeMatrix feature
   bool cooperative_matrix_khr = false;  // VK_KHR_cooperative_matrix
   std::vector<CooperativeMatrixShape> cooperative_matrix_shapes;
 
@@ -60,6 +61,9 @@ struct Capabilities {
   bool timestamps = false;  // compute queue supports timestamp queries
   uint32_t timestamp_valid_bits = 0;
   float timestamp_period_ns = 0.f;
+
+  // One of cooperative_matrix_shapes, e.g. hasCooperativeMatrix(16, 16, 16, "fp16", "fp32").
+  bool hasCooperativeMatrix(uint32_t m, uint32_t n, uint32_t k, const char* a_type, const char* c_type) const;
 
   std::string apiVersionText() const;
   std::string driverVersionText() const;

@@ -75,6 +75,7 @@ void checkExternalDevice(const ExternalDevice& external) {
 // What the host's vkCreateDevice pNext chain turned on.
 struct EnabledFeatures {
   bool storage_16bit = false, float16 = false, storage_8bit = false, int8 = false;
+  bool memory_model = false, cooperative_matrix = false;
 };
 
 EnabledFeatures enabledFeatures(const VkPhysicalDeviceFeatures2* chain) {
@@ -90,8 +91,18 @@ EnabledFeatures enabledFeatures(const VkPhysicalDeviceFeatures2* chain) {
         on.float16 |= v12->shaderFloat16;
         on.int8 |= v12->shaderInt8;
         on.storage_8bit |= v12->storageBuffer8BitAccess;
+        on.memory_model |= v12->vulkanMemoryModel && v12->vulkanMemoryModelDeviceScope;
         break;
       }
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES: {
+        auto* model = reinterpret_cast<const VkPhysicalDeviceVulkanMemoryModelFeatures*>(s);
+        on.memory_model |= model->vulkanMemoryModel && model->vulkanMemoryModelDeviceScope;
+        break;
+      }
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV:
+        on.cooperative_matrix |=
+            reinterpret_cast<const VkPhysicalDeviceCooperativeMatrixFeaturesNV*>(s)->cooperativeMatrix;
+        break;
       case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES:
         on.storage_16bit |= reinterpret_cast<const VkPhysicalDevice16BitStorageFeatures*>(s)->storageBuffer16BitAccess;
         break;
@@ -125,8 +136,9 @@ void maskToEnabled(Capabilities& caps, const ExternalDevice& external) {
   caps.float16_arith = caps.float16_arith && on.float16;
   caps.storage_8bit = caps.storage_8bit && on.storage_8bit;
   caps.int8_arith = caps.int8_arith && on.int8;
-  caps.cooperative_matrix_nv =
-      caps.cooperative_matrix_nv && listed(external.enabled_extensions, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+  caps.vulkan_memory_model = caps.vulkan_memory_model && on.memory_model;
+  caps.cooperative_matrix_nv = caps.cooperative_matrix_nv && on.cooperative_matrix &&
+                               listed(external.enabled_extensions, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
   caps.cooperative_matrix_khr =
       caps.cooperative_matrix_khr && listed(external.enabled_extensions, "VK_KHR_cooperative_matrix");
   if (!caps.cooperative_matrix_nv && !caps.cooperative_matrix_khr) caps.cooperative_matrix_shapes.clear();
@@ -285,12 +297,20 @@ void Context::createDevice(uint32_t max_queues) {
     v12.shaderFloat16 = caps_.float16_arith;
     v12.storageBuffer8BitAccess = caps_.storage_8bit;
     v12.shaderInt8 = caps_.int8_arith;
+    v12.vulkanMemoryModel = caps_.vulkan_memory_model;
+    v12.vulkanMemoryModelDeviceScope = caps_.vulkan_memory_model;
     v12.hostQueryReset = VK_FALSE;
     features.pNext = &v11;
     v11.pNext = &v12;
   } else {
     storage16.storageBuffer16BitAccess = caps_.storage_16bit;
     features.pNext = &storage16;
+  }
+  VkPhysicalDeviceCooperativeMatrixFeaturesNV coopmat{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+  if (caps_.cooperative_matrix_nv) {
+    coopmat.cooperativeMatrix = VK_TRUE;
+    coopmat.pNext = features.pNext;
+    features.pNext = &coopmat;
   }
   std::vector<const char*> extensions = optionalDeviceExtensions(deviceExtensions(physical_));
 

@@ -9,6 +9,9 @@
 #   bash tools/gpu-tune.sh VKPOSE_FUSE_DWPW 257,513 0 1
 #   bash tools/gpu-tune.sh VKPOSE_LOAD_PATH 257,513 storage texel
 #     (how conv2d, depthwise 3x3 and pointwise read inputs, runtime/ops/load_path.h)
+#   VKPOSE_TUNE_ARGS="--precision fp16" bash tools/gpu-tune.sh VKPOSE_POINTWISE_COOPMAT 257,513 0 2,1,2
+#     (the fp16 tensor-core pointwise kernel: 0 = off, or m_tiles,n_tiles,subgroups;
+#     runtime/ops/pointwise_coopmat.h); VKPOSE_TUNE_ARGS goes to vkpose-bench as it is
 set -uo pipefail
 out=${OUT:-/tmp/vkpose-out}
 mkdir -p "$out"
@@ -23,6 +26,6 @@ export VKPOSE_VALIDATION=0 VKPOSE_PIPELINE_CACHE=/tmp/vkpose-tune-cache.bin
 for value in "$@"; do
   echo "== $variable=$value"
   env "$variable=$value" "$bundle/vkpose-bench" --model "$bundle/posenet.vkpose" --sizes "$sizes" \
-    --iterations 100 --no-cold-start --no-per-layer >"$out/tune-$variable-${value//,/-}.txt" 2>/dev/null
+    --iterations 100 --no-cold-start --no-per-layer ${VKPOSE_TUNE_ARGS:-} >"$out/tune-$variable-${value//,/-}.txt" 2>/dev/null
   grep -E "^ +[0-9]+ +[0-9]+x[0-9]+ " "$out/tune-$variable-${value//,/-}.txt" | head -n 8
 done

@@ -79,7 +79,7 @@ void validateConstants(const PointwiseParams& params, const WeightData& weights,
 
 // Returns `params` once everything the constructor was given checks out.
 const PointwiseParams& validated(const Context& ctx, const PointwiseParams& params, const WeightData& weights,
-                                 const WeightData& bias, const PointwiseTiling& tiling) {
+                                 const WeightData& bias, Precision precision, const PointwiseTiling& tiling) {
   if (params.in_channels < 1 || params.out_channels < 1)
     throw Error("Pointwise: channel counts must be positive (cin=" + std::to_string(params.in_channels) +
                 ",cout=" + std::to_string(params.out_channels) + ")");
@@ -88,11 +88,14 @@ const PointwiseParams& validated(const Context& ctx, const PointwiseParams& para
   if (!(ctx.caps().subgroup_ops & VK_SUBGROUP_FEATURE_SHUFFLE_BIT))
     throw Error("Pointwise: device " + ctx.caps().device_name + " lacks subgroup shuffle in compute shaders");
   validateTiling(ctx.caps(), tiling);
+  if (tiling.tensor_cores) validateCoopMat(ctx.caps(), precision, *tiling.tensor_cores, params.in_channels);
   return params;
 }
 
-PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activation, PointwiseTiling tiling) {
+PipelineDesc pointwiseDesc(Context& ctx, Precision precision, Activation activation, PointwiseTiling tiling,
+                           int in_channels) {
   requirePrecision(ctx, precision);
+  if (tiling.tensor_cores) return coopMatPointwiseDesc(activation, *tiling.tensor_cores, in_channels);
   PipelineDesc desc{variantName("pointwise", activation, precision), 4, sizeof(PointwisePush),
                     {tiling.workgroup, tiling.k_split, 1},
                     {tiling.pixels, tiling.oc4_block, tiling.weight_lanes, tiling.k_split, tiling.k_unroll}};
@@ -148,10 +151,23 @@ uint32_t gpuKUnroll(Precision precision) {
   return precision == Precision::FP32 ? 1 : 4;
 }
 
-PointwiseTiling gpuTiling(int in_channels, Precision precision) {
+PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision precision) {
   GpuTilingRule rule = gpuTilingRule();
-  return {rule.pixels, rule.oc4_block, rule.workgroup, 1, kSplitFor(in_channels, rule.max_k_split, rule.min_slice),
-          gpuKUnroll(precision)};
+  return {rule.pixels,
+          rule.oc4_block,
+          rule.workgroup,
+          1,
+          kSplitFor(in_channels, rule.max_k_split, rule.min_slice),
+          gpuKUnroll(precision),
+          defaultCoopMatTiling(caps, precision)};
+}
+
+// The weights as the chosen kernel reads them.
+std::vector<float> kernelWeights(const PointwiseParams& params, const WeightData& weights,
+                                 const PointwiseTiling& tiling) {
+  std::vector<float> dense = denseC4Weights(weights, params.out_channels, params.in_channels, 1, 1);
+  if (!tiling.tensor_cores) return dense;
+  return coopMatWeights(dense, params.out_channels, params.in_channels, *tiling.tensor_cores);
 }
 
 }  // namespace
@@ -162,7 +178,7 @@ PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision preci
   // the 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs
   // hide latency with more invocations, not with more work per invocation;
   // for the same reason the input channels of wide layers are split.
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(in_channels, precision);
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(caps, in_channels, precision);
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s. With texel loads (step 13) fp32
@@ -191,13 +207,12 @@ PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData&
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
                          Precision precision, Epilogue epilogue, PointwiseTiling tiling)
-    : params_(validated(ctx, params, weights, bias, tiling)),
+    : params_(validated(ctx, params, weights, bias, precision, tiling)),
       precision_(precision),
       epilogue_(epilogue),
       tiling_(tiling),
-      pipeline_(ctx, pointwiseDesc(ctx, precision, epilogue.activation, tiling)),
-      weights_(uploadConstants(ctx, denseC4Weights(weights, params.out_channels, params.in_channels, 1, 1),
-                               precision)),
+      pipeline_(ctx, pointwiseDesc(ctx, precision, epilogue.activation, tiling, params.in_channels)),
+      weights_(uploadConstants(ctx, kernelWeights(params, weights, tiling), precision)),
       bias_(uploadConstants(ctx, biasC4(bias, params.out_channels), precision)) {}
 
 Shape PointwiseOp::outputShape(Shape in) const {
@@ -217,6 +232,11 @@ void PointwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const Ten
                   " differs from the op's " + precisionSuffix(precision_));
   BufferBinding bindings[] = {bind(in), bind(out), bind(weights_), bind(bias_)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
+  if (tiling_.tensor_cores) {
+    rec.dispatch(pipeline_, set, coopMatPush(in.shape, expected, *tiling_.tensor_cores, epilogue_),
+                 coopMatGroups(expected, *tiling_.tensor_cores));
+    return;
+  }
   uint32_t plane = uint32_t(in.shape.h) * uint32_t(in.shape.w);
   uint32_t pixel_stride = divUp(plane, tiling_.pixels);
   PointwisePush push{plane,        uint32_t(in.shape.c4()), uint32_t(expected.c4()), uint32_t(expected.c),

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "engine/capabilities.h"
@@ -18,6 +19,7 @@
 #include "runtime/model/model.h"
 #include "runtime/ops/epilogue.h"
 #include "runtime/ops/load_path.h"
+#include "runtime/ops/pointwise_coopmat.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {
@@ -43,6 +45,9 @@ struct PointwiseTiling {
   uint32_t weight_lanes = 1;
   uint32_t k_split = 1;
   uint32_t k_unroll = 1;  // input vec4 steps whose loads are issued before their multiply-adds
+  // Set: the tensor-core kernel (pointwise_coopmat.h) runs instead, and the
+  // fields above play no part.
+  std::optional<CoopMatTiling> tensor_cores;
 };
 
 // CPU devices (lavapipe): one subgroup per workgroup with shared weight
@@ -53,7 +58,8 @@ struct PointwiseTiling {
 // arithmetic, which triples the compile time. Other devices: one output vec4 x two
 // pixels per invocation, weights loaded directly, the input channels split
 // across invocations when there are enough of them (measured on an H100),
-// and in fp16 the loads of 4 input steps issued together (on an H200).
+// and in fp16 the loads of 4 input steps issued together (on an H200). The
+// tensor-core kernel runs only when asked for (pointwise_coopmat.h).
 // VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup[,max_k_split[,min_slice]]
 // overrides it for tuning.
 PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels);

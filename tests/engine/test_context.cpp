@@ -45,6 +45,21 @@ TEST(Context, CreateUseDestroyIsValidationClean) {
   EXPECT_EQ(ctx->validationLog().count(), 0u);
 }
 
+// The memory model (which the tensor-core kernel is written against) counts
+// only with device scope, as the device itself reports both; cooperative
+// matrices only with their feature.
+TEST(Context, MemoryModelAndCooperativeMatricesFollowTheDevicesFeatures) {
+  Context& ctx = gpu();
+  VkPhysicalDeviceVulkan12Features v12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  VkPhysicalDeviceFeatures2 query{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  if (ctx.caps().api_version >= VK_API_VERSION_1_2) query.pNext = &v12;
+  vkGetPhysicalDeviceFeatures2(ctx.physicalDevice(), &query);
+  EXPECT_EQ(ctx.caps().vulkan_memory_model, v12.vulkanMemoryModel && v12.vulkanMemoryModelDeviceScope);
+  if (!ctx.caps().cooperative_matrix_nv) {
+    EXPECT_FALSE(ctx.caps().hasCooperativeMatrix(16, 16, 16, "fp16", "fp32"));
+  }
+}
+
 // As many frame queues as the compute family has, up to the cap; the first
 // is queue() itself, and slots beyond the count wrap round.
 TEST(Context, FrameQueuesComeFromTheComputeFamily) {

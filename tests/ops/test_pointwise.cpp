@@ -2,7 +2,9 @@
 // pointwise layer of PoseNet MobileNetV1-0.75 at input 257 and its heads,
 // channel counts that are not multiples of 4, planes that are not multiples
 // of the pixel block, every activation, no bias, all three precisions, and
-// other register-block sizes so a change of tiling can't break remainders.
+// other register-block sizes so a change of tiling can't break remainders;
+// then the tensor-core kernel (pointwise_coopmat.h) on devices that have it,
+// and the parts of it that need no such device.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "runtime/model/weight_layout.h"
 #include "runtime/ops/pointwise.h"
 #include "tests/reference/reference_ops.h"
 #include "tests/support/gpu_test.h"
@@ -37,11 +40,18 @@ struct PointwiseCase {
   // loading weights per invocation or shared across the subgroup.
   std::optional<PointwiseTiling> tiling;
   bool shared_weights = false;
+  // Set: the tensor-core kernel with this tiling.
+  std::optional<CoopMatTiling> tensor_cores;
 };
 
 // Shared weights need the subgroup size, known only once the device is up;
 // two subgroups per workgroup so the shuffles must stay within each.
 PointwiseTiling resolveTiling(const PointwiseCase& tc, const Capabilities& caps) {
+  if (tc.tensor_cores) {
+    PointwiseTiling t;
+    t.tensor_cores = tc.tensor_cores;
+    return t;
+  }
   if (!tc.tiling) return defaultPointwiseTiling(caps, tc.precision, tc.cin);
   PointwiseTiling t = *tc.tiling;
   t.weight_lanes = tc.shared_weights ? caps.subgroup_size : 1;
@@ -66,6 +76,9 @@ std::string caseName(const PointwiseCase& tc) {
             (tc.shared_weights ? "_shared" : "") +
             (tc.tiling->k_split > 1 ? "_k" + std::to_string(tc.tiling->k_split) : "") +
             (tc.tiling->k_unroll > 1 ? "_u" + std::to_string(tc.tiling->k_unroll) : "");
+  if (tc.tensor_cores)
+    name += "_tc" + std::to_string(tc.tensor_cores->m_tiles) + "x" + std::to_string(tc.tensor_cores->n_tiles) + "x" +
+            std::to_string(tc.tensor_cores->subgroups);
   return name;
 }
 
@@ -195,8 +208,10 @@ void PointwiseTest::expectMatchesReference(const PointwiseCase& tc, LoadPath pat
                                 ? test::asStored(test::randomFloats(size_t(tc.cout), 3, -0.5f, 0.5f), tc.precision)
                                 : std::vector<float>{};
 
-  PointwiseOp op(ctx(), {tc.cin, tc.cout}, weights, bias, tc.precision, tc.epilogue, resolveTiling(tc, ctx().caps()));
-  EXPECT_EQ(op.loadPath(), path);
+  PointwiseTiling tiling = resolveTiling(tc, ctx().caps());
+  PointwiseOp op(ctx(), {tc.cin, tc.cout}, weights, bias, tc.precision, tc.epilogue, tiling);
+  // The tensor-core kernel reads storage buffers only.
+  EXPECT_EQ(op.loadPath(), tiling.tensor_cores ? LoadPath::Storage : path);
   Shape out_shape = op.outputShape(in_shape);
   Tensor in = Tensor::create(ctx(), in_shape, tc.precision);
   Tensor out = Tensor::create(ctx(), out_shape, tc.precision);
@@ -213,6 +228,45 @@ void PointwiseTest::expectMatchesReference(const PointwiseCase& tc, LoadPath pat
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, PointwiseTest, ::testing::ValuesIn(allCases()),
+                         [](const ::testing::TestParamInfo<PointwiseCase>& param) { return caseName(param.param); });
+
+// The tensor-core kernel: PoseNet's layers at 257 and 513 (input channels
+// that are not a multiple of its 16, heads whose channels are not a multiple
+// of a block), odd planes and channel counts, every activation, and tilings
+// that leave partial blocks of pixels and channels.
+std::vector<PointwiseCase> tensorCoreCases() {
+  const CoopMatTiling kDefault;  // 2 x 1 x 4
+  std::vector<PointwiseCase> cases;
+  auto add = [&](PointwiseCase tc, CoopMatTiling tiling) {
+    tc.tensor_cores = tiling;
+    cases.push_back(tc);
+  };
+  const Precision fp16s = Precision::FP16Storage;
+  for (PointwiseCase tc : poseNetLayers()) {
+    tc.precision = fp16s;
+    add(tc, kDefault);
+  }
+  add({384, 384, 33, 33, kRelu6, fp16s}, kDefault);
+  add({384, 384, 17, 17, kRelu6, Precision::FP16Arith}, kDefault);
+  add({3, 17, 9, 9, Epilogue{Activation::Sigmoid}, fp16s}, kDefault);
+  add({17, 34, 33, 7, kRelu6, fp16s, false}, kDefault);
+  add({34, 5, 1, 1, Epilogue{Activation::Clip, 0.25f, 1.5f}, fp16s}, kDefault);
+  add({5, 3, 2, 3, Epilogue{Activation::Relu}, Precision::FP16Arith}, kDefault);
+  for (CoopMatTiling t : {CoopMatTiling{1, 1, 1}, {2, 2, 2}, {1, 2, 4}, {4, 2, 1}, {2, 4, 2}, {3, 1, 3}})
+    for (PointwiseCase tc : {PointwiseCase{96, 192, 33, 7, kRelu6, fp16s}, PointwiseCase{17, 34, 9, 9, kNone, fp16s}})
+      add(tc, t);
+  return cases;
+}
+
+class PointwiseTensorCoreTest : public PointwiseTest {};
+
+TEST_P(PointwiseTensorCoreTest, MatchesReference) {
+  std::string missing = coopMatMissing(ctx().caps(), GetParam().precision);
+  if (!missing.empty()) GTEST_SKIP() << "no tensor-core kernel here: " << missing;
+  expectMatchesReference(GetParam(), LoadPath::Storage);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, PointwiseTensorCoreTest, ::testing::ValuesIn(tensorCoreCases()),
                          [](const ::testing::TestParamInfo<PointwiseCase>& param) { return caseName(param.param); });
 
 // The message must name the problem, not just say "invalid".
@@ -306,6 +360,109 @@ TEST(PointwiseDefaultTiling, GpuRuleByPrecisionAndWidth) {
   Capabilities cpu = gpu;
   cpu.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
   EXPECT_EQ(defaultPointwiseTiling(cpu, Precision::FP16Storage, 384).k_unroll, 1u);
+}
+
+
+// A device with everything the tensor-core kernel needs, as the H200 reports it.
+Capabilities tensorCoreDevice() {
+  Capabilities caps;
+  caps.device_name = "test GPU";
+  caps.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+  caps.cooperative_matrix_nv = true;
+  caps.cooperative_matrix_shapes = {{16, 8, 16, "fp16", "fp32"}, {16, 16, 16, "fp16", "fp32"}};
+  caps.vulkan_memory_model = true;
+  caps.float16_arith = caps.storage_16bit = true;
+  caps.subgroup_size = 32;
+  caps.subgroup_ops = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_SHUFFLE_BIT;
+  caps.max_workgroup_invocations = 1024;
+  caps.max_workgroup_size = {1024, 1024, 64};
+  caps.max_shared_memory_bytes = 48 * 1024;
+  return caps;
+}
+
+TEST(PointwiseTensorCores, NameWhatTheDeviceLacks) {
+  Capabilities full = tensorCoreDevice();
+  EXPECT_EQ(coopMatMissing(full, Precision::FP16Storage), "");
+  EXPECT_EQ(coopMatMissing(full, Precision::FP16Arith), "");
+  EXPECT_NE(coopMatMissing(full, Precision::FP32).find("fp32 layers keep fp32 products"), std::string::npos);
+  auto missingWith = [&](auto change) {
+    Capabilities caps = full;
+    change(caps);
+    return coopMatMissing(caps, Precision::FP16Storage);
+  };
+  EXPECT_NE(missingWith([](Capabilities& c) { c.cooperative_matrix_nv = false; }).find("lacks NV cooperative matrices"),
+            std::string::npos);
+  EXPECT_NE(missingWith([](Capabilities& c) { c.cooperative_matrix_shapes.pop_back(); }).find("16x16x16 fp16"),
+            std::string::npos);
+  EXPECT_NE(missingWith([](Capabilities& c) { c.vulkan_memory_model = false; }).find("Vulkan memory model"),
+            std::string::npos);
+  EXPECT_NE(missingWith([](Capabilities& c) { c.float16_arith = false; }).find("fp16 arithmetic"), std::string::npos);
+  EXPECT_NE(missingWith([](Capabilities& c) { c.subgroup_size = 64; }).find("subgroups of 64, the kernel needs 32"),
+            std::string::npos);
+}
+
+// Off by default (slower at 257 on an H200); the variable turns it on for fp16 only.
+TEST(PointwiseTensorCores, OnlyWhenAskedForAndOnlyForFp16) {
+  Capabilities caps = tensorCoreDevice();
+  unsetenv("VKPOSE_POINTWISE_COOPMAT");
+  EXPECT_FALSE(defaultPointwiseTiling(caps, Precision::FP16Storage, 384).tensor_cores.has_value());
+  setenv("VKPOSE_POINTWISE_COOPMAT", "1", 1);
+  std::optional<CoopMatTiling> t = defaultPointwiseTiling(caps, Precision::FP16Storage, 384).tensor_cores;
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->m_tiles, CoopMatTiling{}.m_tiles);
+  EXPECT_TRUE(defaultPointwiseTiling(caps, Precision::FP16Arith, 24).tensor_cores.has_value());
+  EXPECT_FALSE(defaultPointwiseTiling(caps, Precision::FP32, 384).tensor_cores.has_value());
+  Capabilities without = caps;
+  without.cooperative_matrix_nv = false;
+  EXPECT_FALSE(defaultPointwiseTiling(without, Precision::FP16Storage, 384).tensor_cores.has_value());
+  setenv("VKPOSE_POINTWISE_COOPMAT", "1,4,2", 1);
+  t = defaultCoopMatTiling(caps, Precision::FP16Storage);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->m_tiles, 1u);
+  EXPECT_EQ(t->n_tiles, 4u);
+  EXPECT_EQ(t->subgroups, 2u);
+  for (const char* off : {"0", "0,4,2", "9,1,1", "fast"}) {
+    setenv("VKPOSE_POINTWISE_COOPMAT", off, 1);
+    EXPECT_FALSE(defaultCoopMatTiling(caps, Precision::FP16Storage).has_value()) << off;
+  }
+  unsetenv("VKPOSE_POINTWISE_COOPMAT");
+}
+
+TEST(PointwiseTensorCores, TilingsThatDoNotFitAreRefusedByName) {
+  Capabilities caps = tensorCoreDevice();
+  EXPECT_NO_THROW(validateCoopMat(caps, Precision::FP16Storage, {}, 384));
+  expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {9, 1, 1}, 16); }, "must be within 1..8");
+  expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {1, 1, 33}, 16); }, "invocation limit");
+  expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {4, 1, 4}, 384); },
+              "with 384 input channels it needs");
+  expectError([&] { validateCoopMat(caps, Precision::FP32, {}, 384); }, "fp32 layers keep fp32 products");
+}
+
+// The matrix against the OIHW weights it came from, through the DenseC4
+// packing the converter writes: [in][out], padding rows and columns zero.
+TEST(PointwiseTensorCores, WeightMatrixHoldsEachWeightOnceAndZeroPadding) {
+  const int cin = 21, cout = 37;
+  CoopMatTiling tiling{1, 1, 2};  // 32-channel blocks: 37 -> 64 columns
+  std::vector<float> oihw = test::randomFloats(size_t(cin) * cout, 7, -1.f, 1.f);
+  std::vector<float> matrix = coopMatWeights(packDenseC4(oihw, cout, cin, 1, 1), cout, cin, tiling);
+  uint32_t k_pad = coopMatKPad(cin), n_pad = coopMatNPad(cout, tiling);
+  ASSERT_EQ(k_pad, 32u);
+  ASSERT_EQ(n_pad, 64u);
+  ASSERT_EQ(matrix.size(), size_t(k_pad) * n_pad);
+  for (uint32_t k = 0; k < k_pad; ++k)
+    for (uint32_t n = 0; n < n_pad; ++n) {
+      float expected = k < uint32_t(cin) && n < uint32_t(cout) ? oihw[size_t(n) * cin + k] : 0.f;
+      ASSERT_EQ(matrix[size_t(k) * n_pad + n], expected) << "k=" << k << " n=" << n;
+    }
+}
+
+TEST_F(PointwiseArguments, TensorCoresWhereTheKernelCannotRun) {
+  PointwiseTiling tiling;
+  tiling.tensor_cores = CoopMatTiling{};
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP32, tiling); }, "fp32 layers keep fp32 products");
+  std::string missing = coopMatMissing(ctx().caps(), Precision::FP16Storage);
+  if (missing.empty() || !deviceSupports(ctx(), Precision::FP16Storage)) return;  // fp16 runs here, or can't at all
+  expectError([&] { makeOp({8, 4}, 32, 4, Precision::FP16Storage, tiling); }, missing);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "engine/error.h"
 #include "runtime/capi/vkpose_vulkan.h"
 #include "runtime/estimator.h"
+#include "runtime/ops/pointwise_coopmat.h"
 #include "tests/support/golden_pose.h"
 #include "tests/support/host_device.h"
 #include "tests/support/op_test.h"
@@ -265,6 +266,16 @@ TEST_F(Embedding, Fp16OnlyWhereTheHostEnabledIt) {
     EXPECT_LE(shift, 1.0);
   }
   for (const std::string& m : fp16_host.takeValidationMessages()) ADD_FAILURE() << "validation message: " << m;
+}
+
+// The test host enables neither the memory model nor cooperative matrices,
+// so the tensor-core kernel must not be chosen on its device.
+TEST_F(Embedding, MemoryModelAndTensorCoresOnlyWhereTheHostEnabledThem) {
+  const Capabilities& caps = estimator().context().caps();
+  EXPECT_FALSE(caps.vulkan_memory_model);
+  EXPECT_FALSE(caps.cooperative_matrix_nv);
+  EXPECT_TRUE(caps.cooperative_matrix_shapes.empty() || caps.cooperative_matrix_khr);
+  EXPECT_NE(coopMatMissing(caps, Precision::FP16Storage), "");
 }
 
 // The same through the C API (runtime/capi/vkpose_vulkan.h).

@@ -1,0 +1,114 @@
+#include "runtime/ops/pointwise_coopmat.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "engine/error.h"
+
+namespace vkpose {
+
+namespace {
+
+VKPOSE_PUSH_CONSTANTS(CoopMatPush);
+
+constexpr uint32_t kStep = 16;           // the matrix step: 16x16x16
+constexpr uint32_t kSubgroupSize = 32;   // the shader's workgroup is 32 x subgroups
+constexpr uint32_t kMaxTiles = 8;        // accumulators per subgroup beyond this only spill
+
+std::string str(const CoopMatTiling& t) {
+  return std::to_string(t.m_tiles) + " pixel tiles x " + std::to_string(t.n_tiles) + " channel tiles x " +
+         std::to_string(t.subgroups) + " subgroups";
+}
+
+// Shared memory: the block's input rows in fp16 (row stride K + 8 halves),
+// then its sums in fp32.
+uint64_t sharedBytes(const CoopMatTiling& t, int in_channels) {
+  return uint64_t(t.blockPixels()) * (coopMatKPad(in_channels) + 8) * 2 +
+         uint64_t(t.blockPixels()) * t.blockChannels() * 4;
+}
+
+}  // namespace
+
+std::string coopMatMissing(const Capabilities& caps, Precision precision) {
+  std::string device = "device " + caps.device_name;
+  if (precision == Precision::FP32) return "the kernel multiplies fp16 values; fp32 layers keep fp32 products";
+  if (!caps.cooperative_matrix_nv) return device + " lacks NV cooperative matrices (VK_NV_cooperative_matrix)";
+  if (!caps.hasCooperativeMatrix(16, 16, 16, "fp16", "fp32"))
+    return device + " lacks 16x16x16 fp16 cooperative matrices with fp32 sums";
+  if (!caps.vulkan_memory_model) return device + " lacks the Vulkan memory model the kernel is written against";
+  if (!caps.float16_arith || !caps.storage_16bit) return device + " lacks fp16 arithmetic or fp16 storage";
+  if (caps.subgroup_size != kSubgroupSize || !(caps.subgroup_ops & VK_SUBGROUP_FEATURE_BASIC_BIT))
+    return device + " has subgroups of " + std::to_string(caps.subgroup_size) + ", the kernel needs 32";
+  return {};
+}
+
+std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision) {
+  const char* env = std::getenv("VKPOSE_POINTWISE_COOPMAT");
+  if (!env || !coopMatMissing(caps, precision).empty()) return std::nullopt;
+  if (std::string(env) == "1") return CoopMatTiling{};
+  unsigned m = 0, n = 0, s = 0;
+  if (std::sscanf(env, "%u,%u,%u", &m, &n, &s) == 3 && m >= 1 && m <= kMaxTiles && n >= 1 && n <= kMaxTiles &&
+      s >= 1 && s <= 8)
+    return CoopMatTiling{m, n, s};
+  return std::nullopt;  // "0" or malformed
+}
+
+void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& t, int in_channels) {
+  std::string missing = coopMatMissing(caps, precision);
+  if (!missing.empty()) throw Error("Pointwise: tensor-core kernel: " + missing);
+  auto fail = [&](const std::string& what) { throw Error("Pointwise: tensor-core tiling (" + str(t) + "): " + what); };
+  if (t.m_tiles < 1 || t.m_tiles > kMaxTiles || t.n_tiles < 1 || t.n_tiles > kMaxTiles)
+    fail("pixel and channel tiles must be within 1.." + std::to_string(kMaxTiles));
+  if (t.subgroups < 1 || t.subgroups * kSubgroupSize > caps.max_workgroup_invocations ||
+      t.subgroups * kSubgroupSize > caps.max_workgroup_size[0])
+    fail("the workgroup exceeds the device's invocation limit");
+  uint64_t shared = sharedBytes(t, in_channels);
+  if (shared > caps.max_shared_memory_bytes)
+    fail("with " + std::to_string(in_channels) + " input channels it needs " + std::to_string(shared) +
+         " bytes of shared memory, the device has " + std::to_string(caps.max_shared_memory_bytes));
+}
+
+uint32_t coopMatKPad(int in_channels) { return divUp(uint32_t(in_channels), kStep) * kStep; }
+
+uint32_t coopMatNPad(int out_channels, const CoopMatTiling& tiling) {
+  return divUp(uint32_t(out_channels), tiling.blockChannels()) * tiling.blockChannels();
+}
+
+std::vector<float> coopMatWeights(const std::vector<float>& dense_c4, int out_channels, int in_channels,
+                                  const CoopMatTiling& tiling) {
+  uint32_t k_pad = coopMatKPad(in_channels), n_pad = coopMatNPad(out_channels, tiling);
+  uint32_t in_c4 = divUp(uint32_t(in_channels), 4);
+  std::vector<float> matrix(size_t(k_pad) * n_pad, 0.f);
+  for (uint32_t oc = 0; oc < uint32_t(out_channels); ++oc)
+    for (uint32_t ic = 0; ic < uint32_t(in_channels); ++ic) {
+      // DenseC4: per (oc4, ic4) four vec4s, vec4 `ic % 4` holding output lanes 0..3.
+      size_t from = ((size_t(oc / 4) * in_c4 + ic / 4) * 4 + ic % 4) * 4 + oc % 4;
+      matrix[size_t(ic) * n_pad + oc] = dense_c4[from];
+    }
+  return matrix;
+}
+
+PipelineDesc coopMatPointwiseDesc(Activation activation, const CoopMatTiling& t, int in_channels) {
+  return PipelineDesc{variantName("pointwise_coopmat", activation, Precision::FP16Storage),
+                      4,
+                      sizeof(CoopMatPush),
+                      {t.subgroups * kSubgroupSize, 1, 1},
+                      {t.m_tiles, t.n_tiles, t.subgroups, coopMatKPad(in_channels)}};
+}
+
+CoopMatPush coopMatPush(const Shape& in, const Shape& out, const CoopMatTiling& tiling, const Epilogue& epilogue) {
+  return {uint32_t(in.h) * uint32_t(in.w),
+          uint32_t(in.c4()),
+          uint32_t(out.c4()),
+          uint32_t(out.c),
+          coopMatNPad(out.c, tiling),
+          epilogue.clip_min,
+          epilogue.clip_max};
+}
+
+std::array<uint32_t, 3> coopMatGroups(const Shape& out, const CoopMatTiling& tiling) {
+  return {divUp(uint64_t(out.h) * uint64_t(out.w), tiling.blockPixels()),
+          divUp(uint64_t(out.c), tiling.blockChannels()), 1};
+}
+
+}  // namespace vkpose

@@ -1,0 +1,68 @@
+// PointwiseOp's tensor-core kernel (shaders/pointwise_coopmat.comp): NV
+// cooperative matrices, fp16 16x16x16 products summed in fp32, for the fp16
+// precisions on devices that have them. Only the kernel's own parts live
+// here: what it needs from the device, its tiling, its weight matrix and its
+// dispatch; PointwiseOp chooses it and owns the buffers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/capabilities.h"
+#include "engine/pipeline.h"
+#include "runtime/ops/epilogue.h"
+#include "runtime/tensor.h"
+
+namespace vkpose {
+
+// A workgroup computes m_tiles x 16 pixels by subgroups x n_tiles x 16
+// output channels; each subgroup takes all the pixels and its own channels.
+// The default was the fastest of 10 tilings at 513 on an H200.
+struct CoopMatTiling {
+  uint32_t m_tiles = 2;
+  uint32_t n_tiles = 1;
+  uint32_t subgroups = 4;
+
+  uint32_t blockPixels() const { return 16 * m_tiles; }
+  uint32_t blockChannels() const { return 16 * n_tiles * subgroups; }
+};
+
+// Empty when the device can run the kernel at `precision`, otherwise what it lacks.
+std::string coopMatMissing(const Capabilities& caps, Precision precision);
+
+// Off unless asked for: on an H200 it ran PoseNet in fp16 17% faster than
+// the default kernel at 513 but 10% slower at 257 (docs/performance.md, step 15).
+// VKPOSE_POINTWISE_COOPMAT=1 turns it on for fp16 layers on devices that
+// have it (fp32 layers keep fp32 products) with the default tiling,
+// =m_tiles,n_tiles,subgroups with another; 0 or anything else leaves it off.
+std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision);
+
+// Throws an Error naming what the device lacks or what does not fit.
+void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& tiling, int in_channels);
+
+// The weight matrix is [kPad][nPad]: input channels rounded up to the 16 of a
+// matrix step, output channels up to a whole workgroup block.
+uint32_t coopMatKPad(int in_channels);
+uint32_t coopMatNPad(int out_channels, const CoopMatTiling& tiling);
+// DenseC4 weights (pointwise.h) as that matrix, padding zero.
+std::vector<float> coopMatWeights(const std::vector<float>& dense_c4, int out_channels, int in_channels,
+                                  const CoopMatTiling& tiling);
+
+PipelineDesc coopMatPointwiseDesc(Activation activation, const CoopMatTiling& tiling, int in_channels);
+
+struct CoopMatPush {
+  uint32_t plane;
+  uint32_t in_c4;
+  uint32_t out_c4;
+  uint32_t out_channels;
+  uint32_t n_pad;
+  float clip_min;
+  float clip_max;
+};
+CoopMatPush coopMatPush(const Shape& in, const Shape& out, const CoopMatTiling& tiling, const Epilogue& epilogue);
+std::array<uint32_t, 3> coopMatGroups(const Shape& out, const CoopMatTiling& tiling);
+
+}  // namespace vkpose

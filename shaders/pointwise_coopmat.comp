@@ -1,0 +1,116 @@
+#version 450
+// 1x1 convolution on tensor cores (GL_NV_cooperative_matrix): fp16 inputs and
+// weights, fp32 sums. With the pixels as rows it is a matrix product,
+// out[pixel][oc] = act(sum_k in[pixel][k] * W[k][oc] + b[oc]).
+//
+// A matrix load reads rows of consecutive elements, but the activations are
+// C4HW4: only 4 channels of a pixel are adjacent. So the workgroup first
+// copies its pixels' whole input rows into shared memory, pixel-major (one
+// memory latency for all of K), and each subgroup then multiplies 16x16
+// tiles from there with weight tiles read straight from the [K][N] fp16
+// weight matrix. The sums go through shared memory once more to
+// get bias, activation and the C4HW4 store.
+//
+// Workgroup tile: M_TILES x 16 pixels by SUBGROUPS x N_TILES x 16 output
+// channels; every subgroup covers all the pixels and its own channels.
+// Padding: pixels past the plane and input channels past K load as zero
+// (the weights' padding rows are zero too); outputs past either end are not
+// stored, and padding lanes of the last output vec4 are stored as zero.
+#extension GL_NV_cooperative_matrix : require
+#extension GL_KHR_memory_scope_semantics : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#include "types.glsl"
+#include "activation.glsl"
+
+// x: 32 x SUBGROUPS (subgroups of 32, checked on the host); y and z: 1.
+layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
+layout(constant_id = 3) const uint M_TILES = 2;   // 16-pixel tiles per workgroup
+layout(constant_id = 4) const uint N_TILES = 1;   // 16-channel tiles per subgroup
+layout(constant_id = 5) const uint SUBGROUPS = 2;
+layout(constant_id = 6) const uint K_PAD = 16;    // input channels rounded up to 16
+const uint BLOCK_PIXELS = 16 * M_TILES;
+const uint BLOCK_CHANNELS = 16 * N_TILES * SUBGROUPS;
+// In halves; the extra 8 (16 bytes, the matrix loads' alignment) moves each
+// row to other shared-memory banks than the one above it.
+const uint ROW_STRIDE = K_PAD + 8;
+
+layout(std430, binding = 0) readonly buffer In { f16vec4 src[]; };
+layout(std430, binding = 1) writeonly buffer Out { f16vec4 dst[]; };
+layout(std430, binding = 2) readonly buffer Weights { float16_t weights[]; };  // [K_PAD][n_pad]
+layout(std430, binding = 3) readonly buffer Bias { f16vec4 bias[]; };
+
+layout(push_constant) uniform Push {
+  uint plane;         // H * W
+  uint in_c4;
+  uint out_c4;
+  uint out_channels;  // real count: lanes at or past it are padding
+  uint n_pad;         // the weight matrix's row length
+  float clip_min;
+  float clip_max;
+} p;
+
+shared float16_t rows[BLOCK_PIXELS * ROW_STRIDE];
+shared float sums[BLOCK_PIXELS * BLOCK_CHANNELS];
+
+void loadInputRows(uint first_pixel) {
+  // Consecutive invocations take consecutive pixels of one channel vec4, so
+  // the global reads coalesce.
+  for (uint i = gl_LocalInvocationIndex; i < BLOCK_PIXELS * (K_PAD / 4); i += gl_WorkGroupSize.x) {
+    uint row = i % BLOCK_PIXELS, c4 = i / BLOCK_PIXELS;
+    uint pixel = first_pixel + row;
+    f16vec4 v = f16vec4(0);
+    if (pixel < p.plane && c4 < p.in_c4) v = src[c4 * p.plane + pixel];
+    uint at = row * ROW_STRIDE + c4 * 4;
+    rows[at] = v.x;
+    rows[at + 1] = v.y;
+    rows[at + 2] = v.z;
+    rows[at + 3] = v.w;
+  }
+}
+
+// Sums this subgroup's tiles into `sums`: its output channels start at
+// `first_channel`, which is column `column` of the block. Loading each
+// step's weight tiles just before its products measured faster on an H200
+// than loading all of K's first (registers for all of them cost occupancy).
+void multiply(uint first_channel, uint column) {
+  fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> acc[M_TILES][N_TILES];
+  for (uint i = 0; i < M_TILES; ++i)
+    for (uint j = 0; j < N_TILES; ++j) acc[i][j] = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
+  for (uint k = 0; k < K_PAD; k += 16) {
+    fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> a[M_TILES];
+    fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES];
+    for (uint i = 0; i < M_TILES; ++i) coopMatLoadNV(a[i], rows, i * 16 * ROW_STRIDE + k, ROW_STRIDE, false);
+    for (uint j = 0; j < N_TILES; ++j)
+      coopMatLoadNV(b[j], weights, k * p.n_pad + first_channel + 16 * j, p.n_pad, false);
+    for (uint i = 0; i < M_TILES; ++i)
+      for (uint j = 0; j < N_TILES; ++j) acc[i][j] = coopMatMulAddNV(a[i], b[j], acc[i][j]);
+  }
+  for (uint i = 0; i < M_TILES; ++i)
+    for (uint j = 0; j < N_TILES; ++j)
+      coopMatStoreNV(acc[i][j], sums, i * 16 * BLOCK_CHANNELS + column + 16 * j, BLOCK_CHANNELS, false);
+}
+
+void storeOutputs(uint first_pixel, uint first_oc4) {
+  for (uint i = gl_LocalInvocationIndex; i < BLOCK_PIXELS * (BLOCK_CHANNELS / 4); i += gl_WorkGroupSize.x) {
+    uint row = i % BLOCK_PIXELS, c4 = i / BLOCK_PIXELS;
+    uint pixel = first_pixel + row, oc4 = first_oc4 + c4;
+    if (pixel >= p.plane || oc4 >= p.out_c4) continue;
+    uint at = row * BLOCK_CHANNELS + c4 * 4;
+    vec4 v = vec4(sums[at], sums[at + 1], sums[at + 2], sums[at + 3]) + vec4(bias[oc4]);
+    // Padding lanes stay exactly zero whatever the activation (sigmoid(0) != 0).
+    bvec4 real = lessThan(uvec4(oc4 * 4) + uvec4(0, 1, 2, 3), uvec4(p.out_channels));
+    dst[oc4 * p.plane + pixel] = f16vec4(mix(vec4(0), activate(v, p.clip_min, p.clip_max), real));
+  }
+}
+
+void main() {
+  uint first_pixel = gl_WorkGroupID.x * BLOCK_PIXELS;
+  uint first_channel = gl_WorkGroupID.y * BLOCK_CHANNELS;
+  loadInputRows(first_pixel);
+  barrier();
+  uint column = gl_SubgroupID * 16 * N_TILES;
+  multiply(first_channel + column, column);
+  barrier();
+  storeOutputs(first_pixel, first_channel / 4);
+}
