@@ -88,12 +88,16 @@ bool isPointwise(const ConvParams& w) {
          w.pad.left == 0 && w.pad.bottom == 0 && w.pad.right == 0;
 }
 
-NodeOp makeOp(Context& ctx, const ModelNode& node, const ConvParams& window, Precision precision) {
+// `out`: the node's output shape at this executor's input size.
+NodeOp makeOp(Context& ctx, const ModelNode& node, const ConvParams& window, const Shape& out, Precision precision) {
   switch (node.kind) {
     case NodeKind::Conv2d:
-      if (isPointwise(window))
-        return std::make_shared<PointwiseOp>(ctx, PointwiseParams{node.in_channels, node.out_channels}, node.weights,
-                                             node.bias, precision, node.epilogue);
+      if (isPointwise(window)) {
+        uint64_t plane = uint64_t(out.h) * uint64_t(out.w);  // the kernel's choice depends on it
+        return std::make_shared<PointwiseOp>(
+            ctx, PointwiseParams{node.in_channels, node.out_channels}, node.weights, node.bias, precision,
+            node.epilogue, defaultPointwiseTiling(ctx.caps(), precision, node.in_channels, plane));
+      }
       return std::make_shared<Conv2dOp>(ctx, Conv2dParams{window, node.in_channels, node.out_channels, 1},
                                         node.weights, node.bias, precision, node.epilogue);
     case NodeKind::DepthwiseConv2d:
@@ -240,8 +244,8 @@ void Executor::buildSteps(Context& ctx, const Model& model, const ShapePlan& sha
         ++i;
         continue;
       }
-      steps_.push_back(
-          {escapeText(node.name), node.inputs, node.output, makeOp(ctx, node, shapes.windows[i], precision_)});
+      NodeOp op = makeOp(ctx, node, shapes.windows[i], shapes.tensors[size_t(node.output)], precision_);
+      steps_.push_back({escapeText(node.name), node.inputs, node.output, std::move(op)});
     } catch (const Error& e) {
       throw Error("Executor: " + describeNode(model, i) + ": " + e.what());
     }

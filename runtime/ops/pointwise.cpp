@@ -151,7 +151,7 @@ uint32_t gpuKUnroll(Precision precision) {
   return precision == Precision::FP32 ? 1 : 4;
 }
 
-PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision precision) {
+PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision precision, uint64_t plane) {
   GpuTilingRule rule = gpuTilingRule();
   return {rule.pixels,
           rule.oc4_block,
@@ -159,7 +159,7 @@ PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision p
           1,
           kSplitFor(in_channels, rule.max_k_split, rule.min_slice),
           gpuKUnroll(precision),
-          defaultCoopMatTiling(caps, precision)};
+          defaultCoopMatTiling(caps, precision, in_channels, plane)};
 }
 
 // The weights as the chosen kernel reads them.
@@ -172,13 +172,14 @@ std::vector<float> kernelWeights(const PointwiseParams& params, const WeightData
 
 }  // namespace
 
-PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels) {
+PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels,
+                                       uint64_t plane) {
   // GPUs: small blocks (one output vec4, two pixels). On an H200 one output
   // per invocation ran PoseNet at 257 in 0.38 ms GPU time against 1.0 ms for
   // the 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs
   // hide latency with more invocations, not with more work per invocation;
   // for the same reason the input channels of wide layers are split.
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(caps, in_channels, precision);
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(caps, in_channels, precision, plane);
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s. With texel loads (step 13) fp32

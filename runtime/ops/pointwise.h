@@ -58,11 +58,13 @@ struct PointwiseTiling {
 // arithmetic, which triples the compile time. Other devices: one output vec4 x two
 // pixels per invocation, weights loaded directly, the input channels split
 // across invocations when there are enough of them (measured on an H100),
-// and in fp16 the loads of 4 input steps issued together (on an H200). The
-// tensor-core kernel runs only when asked for (pointwise_coopmat.h).
+// and in fp16 the loads of 4 input steps issued together (on an H200), or
+// for large planes the tensor-core kernel (pointwise_coopmat.h), when the
+// caller knows the plane (`plane` pixels; 0 = not known).
 // VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup[,max_k_split[,min_slice]]
 // overrides it for tuning.
-PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels);
+PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels,
+                                       uint64_t plane = 0);
 
 class PointwiseOp {
  public:

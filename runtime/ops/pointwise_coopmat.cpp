@@ -14,6 +14,10 @@ VKPOSE_PUSH_CONSTANTS(CoopMatPush);
 constexpr uint32_t kStep = 16;           // the matrix step: 16x16x16
 constexpr uint32_t kSubgroupSize = 32;   // the shader's workgroup is 32 x subgroups
 constexpr uint32_t kMaxTiles = 8;        // accumulators per subgroup beyond this only spill
+// Where the kernel won on an H200 (docs/performance.md, step 15): planes of
+// 25x25 and up (not 17x17), inputs of 48 channels and up (not 24).
+constexpr uint64_t kMinPlane = 600;
+constexpr int kMinInChannels = 48;
 
 std::string str(const CoopMatTiling& t) {
   return std::to_string(t.m_tiles) + " pixel tiles x " + std::to_string(t.n_tiles) + " channel tiles x " +
@@ -42,15 +46,20 @@ std::string coopMatMissing(const Capabilities& caps, Precision precision) {
   return {};
 }
 
-std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision) {
+std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision, int in_channels,
+                                                  uint64_t plane) {
+  if (!coopMatMissing(caps, precision).empty()) return std::nullopt;
   const char* env = std::getenv("VKPOSE_POINTWISE_COOPMAT");
-  if (!env || !coopMatMissing(caps, precision).empty()) return std::nullopt;
-  if (std::string(env) == "1") return CoopMatTiling{};
+  std::string choice = env ? env : "";
+  if (choice == "0") return std::nullopt;
+  if (choice == "all") return CoopMatTiling{};
   unsigned m = 0, n = 0, s = 0;
-  if (std::sscanf(env, "%u,%u,%u", &m, &n, &s) == 3 && m >= 1 && m <= kMaxTiles && n >= 1 && n <= kMaxTiles &&
-      s >= 1 && s <= 8)
+  if (std::sscanf(choice.c_str(), "%u,%u,%u", &m, &n, &s) == 3 && m >= 1 && m <= kMaxTiles && n >= 1 &&
+      n <= kMaxTiles && s >= 1 && s <= 8)
     return CoopMatTiling{m, n, s};
-  return std::nullopt;  // "0" or malformed
+  // Unset or malformed: the measured rule.
+  if (plane >= kMinPlane && in_channels >= kMinInChannels) return CoopMatTiling{};
+  return std::nullopt;
 }
 
 void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& t, int in_channels) {

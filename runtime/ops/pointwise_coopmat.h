@@ -33,12 +33,16 @@ struct CoopMatTiling {
 // Empty when the device can run the kernel at `precision`, otherwise what it lacks.
 std::string coopMatMissing(const Capabilities& caps, Precision precision);
 
-// Off unless asked for: on an H200 it ran PoseNet in fp16 17% faster than
-// the default kernel at 513 but 10% slower at 257 (docs/performance.md, step 15).
-// VKPOSE_POINTWISE_COOPMAT=1 turns it on for fp16 layers on devices that
-// have it (fp32 layers keep fp32 products) with the default tiling,
-// =m_tiles,n_tiles,subgroups with another; 0 or anything else leaves it off.
-std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision);
+// Whether a layer with this many input channels over a plane of `plane`
+// pixels (0: not known) runs on tensor cores, and with which tiling. Only
+// fp16 layers do (fp32 layers keep fp32 products), on devices that have the
+// kernel, and by default only layers large enough to win (docs/performance.md,
+// step 15: on an H200 it beat the default kernel on 25x25 planes and up,
+// and lost on 17x17 ones and on 24-channel inputs).
+// VKPOSE_POINTWISE_COOPMAT overrides that, for tuning: 0 = never, all = every
+// fp16 layer, m_tiles,n_tiles,subgroups = every fp16 layer with that tiling.
+std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision, int in_channels,
+                                                  uint64_t plane);
 
 // Throws an Error naming what the device lacks or what does not fit.
 void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& tiling, int in_channels);

@@ -401,29 +401,41 @@ TEST(PointwiseTensorCores, NameWhatTheDeviceLacks) {
             std::string::npos);
 }
 
-// Off by default (slower at 257 on an H200); the variable turns it on for fp16 only.
-TEST(PointwiseTensorCores, OnlyWhenAskedForAndOnlyForFp16) {
+// By default only fp16 layers with planes of 25x25 and up and 48 input
+// channels and up (where the kernel won on an H200); the tuning variable
+// can turn it off or put every fp16 layer on it.
+TEST(PointwiseTensorCores, LargeFp16LayersByDefault) {
   Capabilities caps = tensorCoreDevice();
+  auto uses = [&](Precision precision, int in_channels, uint64_t plane, const Capabilities& c) {
+    return defaultPointwiseTiling(c, precision, in_channels, plane).tensor_cores.has_value();
+  };
+  const Precision fp16s = Precision::FP16Storage;
   unsetenv("VKPOSE_POINTWISE_COOPMAT");
-  EXPECT_FALSE(defaultPointwiseTiling(caps, Precision::FP16Storage, 384).tensor_cores.has_value());
-  setenv("VKPOSE_POINTWISE_COOPMAT", "1", 1);
-  std::optional<CoopMatTiling> t = defaultPointwiseTiling(caps, Precision::FP16Storage, 384).tensor_cores;
-  ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(t->m_tiles, CoopMatTiling{}.m_tiles);
-  EXPECT_TRUE(defaultPointwiseTiling(caps, Precision::FP16Arith, 24).tensor_cores.has_value());
-  EXPECT_FALSE(defaultPointwiseTiling(caps, Precision::FP32, 384).tensor_cores.has_value());
+  EXPECT_TRUE(uses(fp16s, 384, 33 * 33, caps));
+  EXPECT_TRUE(uses(Precision::FP16Arith, 48, 25 * 25, caps));
+  EXPECT_FALSE(uses(fp16s, 384, 17 * 17, caps));
+  EXPECT_FALSE(uses(fp16s, 24, 257 * 257, caps));
+  EXPECT_FALSE(uses(fp16s, 384, 0, caps));  // plane not known
+  EXPECT_FALSE(uses(Precision::FP32, 384, 33 * 33, caps));
   Capabilities without = caps;
   without.cooperative_matrix_nv = false;
-  EXPECT_FALSE(defaultPointwiseTiling(without, Precision::FP16Storage, 384).tensor_cores.has_value());
+  EXPECT_FALSE(uses(fp16s, 384, 33 * 33, without));
+
+  setenv("VKPOSE_POINTWISE_COOPMAT", "0", 1);
+  EXPECT_FALSE(uses(fp16s, 384, 33 * 33, caps));
+  setenv("VKPOSE_POINTWISE_COOPMAT", "all", 1);
+  EXPECT_TRUE(uses(fp16s, 24, 0, caps));
+  EXPECT_FALSE(uses(Precision::FP32, 384, 33 * 33, caps));
   setenv("VKPOSE_POINTWISE_COOPMAT", "1,4,2", 1);
-  t = defaultCoopMatTiling(caps, Precision::FP16Storage);
+  std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, 3, 1);
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->m_tiles, 1u);
   EXPECT_EQ(t->n_tiles, 4u);
   EXPECT_EQ(t->subgroups, 2u);
-  for (const char* off : {"0", "0,4,2", "9,1,1", "fast"}) {
-    setenv("VKPOSE_POINTWISE_COOPMAT", off, 1);
-    EXPECT_FALSE(defaultCoopMatTiling(caps, Precision::FP16Storage).has_value()) << off;
+  for (const char* malformed : {"0,4,2", "9,1,1", "fast"}) {  // ignored: the rule
+    setenv("VKPOSE_POINTWISE_COOPMAT", malformed, 1);
+    EXPECT_TRUE(uses(fp16s, 384, 33 * 33, caps)) << malformed;
+    EXPECT_FALSE(uses(fp16s, 384, 17 * 17, caps)) << malformed;
   }
   unsetenv("VKPOSE_POINTWISE_COOPMAT");
 }
