@@ -20,6 +20,7 @@
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_EXT_control_flow_attributes : require
 #include "types.glsl"
 #include "activation.glsl"
 
@@ -29,6 +30,9 @@ layout(constant_id = 3) const uint M_TILES = 2;   // 16-pixel tiles per workgrou
 layout(constant_id = 4) const uint N_TILES = 1;   // 16-channel tiles per subgroup
 layout(constant_id = 5) const uint SUBGROUPS = 2;
 layout(constant_id = 6) const uint K_PAD = 16;    // input channels rounded up to 16
+layout(constant_id = 7) const uint PREFETCH = 0;  // weight steps loaded ahead of their products (0: none)
+const uint K_STEPS = K_PAD / 16;
+const uint RING = PREFETCH > 0 ? PREFETCH : 1;
 const uint BLOCK_PIXELS = 16 * M_TILES;
 const uint BLOCK_CHANNELS = 16 * N_TILES * SUBGROUPS;
 // In halves; the extra 8 (16 bytes, the matrix loads' alignment) moves each
@@ -73,18 +77,41 @@ void loadInputRows(uint first_pixel) {
 // `first_channel`, which is column `column` of the block. Loading each
 // step's weight tiles just before its products measured faster on an H200
 // than loading all of K's first (registers for all of them cost occupancy).
+void loadWeightStep(out fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES], uint step, uint first_channel) {
+  for (uint j = 0; j < N_TILES; ++j)
+    coopMatLoadNV(b[j], weights, step * 16 * p.n_pad + first_channel + 16 * j, p.n_pad, false);
+}
+
+void multiplyStep(inout fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> acc[M_TILES][N_TILES],
+                  fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES], uint step) {
+  for (uint i = 0; i < M_TILES; ++i) {
+    fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> a;
+    coopMatLoadNV(a, rows, i * 16 * ROW_STRIDE + step * 16, ROW_STRIDE, false);
+    for (uint j = 0; j < N_TILES; ++j) acc[i][j] = coopMatMulAddNV(a, b[j], acc[i][j]);
+  }
+}
+
 void multiply(uint first_channel, uint column) {
   fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> acc[M_TILES][N_TILES];
   for (uint i = 0; i < M_TILES; ++i)
     for (uint j = 0; j < N_TILES; ++j) acc[i][j] = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
-  for (uint k = 0; k < K_PAD; k += 16) {
-    fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> a[M_TILES];
-    fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES];
-    for (uint i = 0; i < M_TILES; ++i) coopMatLoadNV(a[i], rows, i * 16 * ROW_STRIDE + k, ROW_STRIDE, false);
-    for (uint j = 0; j < N_TILES; ++j)
-      coopMatLoadNV(b[j], weights, k * p.n_pad + first_channel + 16 * j, p.n_pad, false);
-    for (uint i = 0; i < M_TILES; ++i)
-      for (uint j = 0; j < N_TILES; ++j) acc[i][j] = coopMatMulAddNV(a[i], b[j], acc[i][j]);
+  if (PREFETCH == 0) {
+    for (uint k = 0; k < K_STEPS; ++k) {
+      fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES];
+      loadWeightStep(b, k, first_channel);
+      multiplyStep(acc, b, k);
+    }
+  } else {
+    // A ring of weight steps in flight: step k + RING is requested before step k's products.
+    fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> ring[RING][N_TILES];
+    [[unroll]] for (uint s = 0; s < RING; ++s)
+      if (s < K_STEPS) loadWeightStep(ring[s], s, first_channel);
+    [[unroll]] for (uint k = 0; k < K_STEPS; ++k) {
+      fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES];
+      for (uint j = 0; j < N_TILES; ++j) b[j] = ring[k % RING][j];
+      if (k + RING < K_STEPS) loadWeightStep(ring[k % RING], k + RING, first_channel);
+      multiplyStep(acc, b, k);
+    }
   }
   for (uint i = 0; i < M_TILES; ++i)
     for (uint j = 0; j < N_TILES; ++j)

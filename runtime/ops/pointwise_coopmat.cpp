@@ -14,14 +14,17 @@ VKPOSE_PUSH_CONSTANTS(CoopMatPush);
 constexpr uint32_t kStep = 16;           // the matrix step: 16x16x16
 constexpr uint32_t kSubgroupSize = 32;   // the shader's workgroup is 32 x subgroups
 constexpr uint32_t kMaxTiles = 8;        // accumulators per subgroup beyond this only spill
-// Where the kernel won on an H200 (docs/performance.md, step 15): planes of
-// 25x25 and up (not 17x17), inputs of 48 channels and up (not 24).
-constexpr uint64_t kMinPlane = 600;
+constexpr uint32_t kMaxPrefetch = 8;     // weight steps held in registers ahead of use
+// Measured on an H200 (docs/performance.md, step 15): the kernel wins on
+// inputs of 48 channels and up and planes from 17x17 (not 11x11), with
+// 16-pixel tiles up to 17x17 and 32-pixel tiles from 25x25.
+constexpr uint64_t kMinPlane = 200;
+constexpr uint64_t kWidePlane = 600;
 constexpr int kMinInChannels = 48;
 
 std::string str(const CoopMatTiling& t) {
   return std::to_string(t.m_tiles) + " pixel tiles x " + std::to_string(t.n_tiles) + " channel tiles x " +
-         std::to_string(t.subgroups) + " subgroups";
+         std::to_string(t.subgroups) + " subgroups, prefetch " + std::to_string(t.prefetch);
 }
 
 // Shared memory: the block's input rows in fp16 (row stride K + 8 halves),
@@ -53,13 +56,16 @@ std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Prec
   std::string choice = env ? env : "";
   if (choice == "0") return std::nullopt;
   if (choice == "all") return CoopMatTiling{};
-  unsigned m = 0, n = 0, s = 0;
-  if (std::sscanf(choice.c_str(), "%u,%u,%u", &m, &n, &s) == 3 && m >= 1 && m <= kMaxTiles && n >= 1 &&
-      n <= kMaxTiles && s >= 1 && s <= 8)
-    return CoopMatTiling{m, n, s};
+  unsigned m = 0, n = 0, s = 0, d = 0;
+  int fields = std::sscanf(choice.c_str(), "%u,%u,%u,%u", &m, &n, &s, &d);
+  if (fields >= 3 && m >= 1 && m <= kMaxTiles && n >= 1 && n <= kMaxTiles && s >= 1 && s <= 8 &&
+      d <= kMaxPrefetch)
+    return CoopMatTiling{m, n, s, d};
   // Unset or malformed: the measured rule.
-  if (plane >= kMinPlane && in_channels >= kMinInChannels) return CoopMatTiling{};
-  return std::nullopt;
+  if (plane < kMinPlane || in_channels < kMinInChannels) return std::nullopt;
+  CoopMatTiling tiling;
+  tiling.m_tiles = plane >= kWidePlane ? 2 : 1;
+  return tiling;
 }
 
 void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& t, int in_channels) {
@@ -68,6 +74,7 @@ void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMa
   auto fail = [&](const std::string& what) { throw Error("Pointwise: tensor-core tiling (" + str(t) + "): " + what); };
   if (t.m_tiles < 1 || t.m_tiles > kMaxTiles || t.n_tiles < 1 || t.n_tiles > kMaxTiles)
     fail("pixel and channel tiles must be within 1.." + std::to_string(kMaxTiles));
+  if (t.prefetch > kMaxPrefetch) fail("prefetch must be within 0.." + std::to_string(kMaxPrefetch));
   if (t.subgroups < 1 || t.subgroups * kSubgroupSize > caps.max_workgroup_invocations ||
       t.subgroups * kSubgroupSize > caps.max_workgroup_size[0])
     fail("the workgroup exceeds the device's invocation limit");
@@ -102,7 +109,7 @@ PipelineDesc coopMatPointwiseDesc(Activation activation, const CoopMatTiling& t,
                       4,
                       sizeof(CoopMatPush),
                       {t.subgroups * kSubgroupSize, 1, 1},
-                      {t.m_tiles, t.n_tiles, t.subgroups, coopMatKPad(in_channels)}};
+                      {t.m_tiles, t.n_tiles, t.subgroups, coopMatKPad(in_channels), t.prefetch}};
 }
 
 CoopMatPush coopMatPush(const Shape& in, const Shape& out, const CoopMatTiling& tiling, const Epilogue& epilogue) {

@@ -20,11 +20,13 @@ namespace vkpose {
 
 // A workgroup computes m_tiles x 16 pixels by subgroups x n_tiles x 16
 // output channels; each subgroup takes all the pixels and its own channels.
-// The default was the fastest of 12 tilings at 513 on an H200.
+// The defaults were the fastest of 12 tilings at 513 on an H200 (then with
+// no prefetch), and of 5 prefetch depths.
 struct CoopMatTiling {
   uint32_t m_tiles = 2;
   uint32_t n_tiles = 1;
   uint32_t subgroups = 4;
+  uint32_t prefetch = 4;  // weight steps requested ahead of their products (0: each just before)
 
   uint32_t blockPixels() const { return 16 * m_tiles; }
   uint32_t blockChannels() const { return 16 * n_tiles * subgroups; }
@@ -36,11 +38,12 @@ std::string coopMatMissing(const Capabilities& caps, Precision precision);
 // Whether a layer with this many input channels over a plane of `plane`
 // pixels (0: not known) runs on tensor cores, and with which tiling. Only
 // fp16 layers do (fp32 layers keep fp32 products), on devices that have the
-// kernel, and by default only layers large enough to win (docs/performance.md,
-// step 15: on an H200 it beat the default kernel on 25x25 planes and up,
-// and lost on 17x17 ones and on 24-channel inputs).
+// kernel, and by default only layers where it won on an H200
+// (docs/performance.md, step 15): planes of 17x17 and up (it lost on 11x11),
+// inputs of 48 channels and up (it lost on the 24-channel first layer), with
+// 16-pixel tiles up to 17x17 and 32-pixel tiles above.
 // VKPOSE_POINTWISE_COOPMAT overrides that, for tuning: 0 = never, all = every
-// fp16 layer, m_tiles,n_tiles,subgroups = every fp16 layer with that tiling.
+// fp16 layer, m_tiles,n_tiles,subgroups[,prefetch] = every fp16 layer with that tiling.
 std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision, int in_channels,
                                                   uint64_t plane);
 

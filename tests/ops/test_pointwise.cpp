@@ -78,7 +78,8 @@ std::string caseName(const PointwiseCase& tc) {
             (tc.tiling->k_unroll > 1 ? "_u" + std::to_string(tc.tiling->k_unroll) : "");
   if (tc.tensor_cores)
     name += "_tc" + std::to_string(tc.tensor_cores->m_tiles) + "x" + std::to_string(tc.tensor_cores->n_tiles) + "x" +
-            std::to_string(tc.tensor_cores->subgroups);
+            std::to_string(tc.tensor_cores->subgroups) +
+            (tc.tensor_cores->prefetch ? "_p" + std::to_string(tc.tensor_cores->prefetch) : "");
   return name;
 }
 
@@ -235,7 +236,7 @@ INSTANTIATE_TEST_SUITE_P(Shapes, PointwiseTest, ::testing::ValuesIn(allCases()),
 // of a block), odd planes and channel counts, every activation, and tilings
 // that leave partial blocks of pixels and channels.
 std::vector<PointwiseCase> tensorCoreCases() {
-  const CoopMatTiling kDefault;  // 2 x 1 x 4
+  const CoopMatTiling kDefault;  // 2 x 1 x 4, prefetch 4
   std::vector<PointwiseCase> cases;
   auto add = [&](PointwiseCase tc, CoopMatTiling tiling) {
     tc.tensor_cores = tiling;
@@ -252,9 +253,13 @@ std::vector<PointwiseCase> tensorCoreCases() {
   add({17, 34, 33, 7, kRelu6, fp16s, false}, kDefault);
   add({34, 5, 1, 1, Epilogue{Activation::Clip, 0.25f, 1.5f}, fp16s}, kDefault);
   add({5, 3, 2, 3, Epilogue{Activation::Relu}, Precision::FP16Arith}, kDefault);
-  for (CoopMatTiling t : {CoopMatTiling{1, 1, 1}, {2, 2, 2}, {1, 2, 4}, {4, 2, 1}, {2, 4, 2}, {3, 1, 3}})
+  // Prefetch rings shorter than, equal to and longer than K's steps (6 and 2 here).
+  for (CoopMatTiling t : {CoopMatTiling{1, 1, 1}, {2, 2, 2}, {1, 2, 4}, {4, 2, 1}, {2, 4, 2}, {3, 1, 3}, {2, 1, 4, 2},
+                          {1, 2, 2, 6}, {1, 1, 1, 8}})
     for (PointwiseCase tc : {PointwiseCase{96, 192, 33, 7, kRelu6, fp16s}, PointwiseCase{17, 34, 9, 9, kNone, fp16s}})
       add(tc, t);
+  add({384, 384, 33, 33, kRelu6, fp16s}, {2, 1, 4, 0});  // no prefetch
+  add({384, 384, 17, 17, kRelu6, fp16s}, {1, 1, 4, 4});  // the rule's tiling on 17x17
   return cases;
 }
 
@@ -401,19 +406,21 @@ TEST(PointwiseTensorCores, NameWhatTheDeviceLacks) {
             std::string::npos);
 }
 
-// By default only fp16 layers with planes of 25x25 and up and 48 input
-// channels and up (where the kernel won on an H200); the tuning variable
-// can turn it off or put every fp16 layer on it.
-TEST(PointwiseTensorCores, LargeFp16LayersByDefault) {
+// By default only fp16 layers with planes of 17x17 and up and 48 input
+// channels and up (where the kernel won on an H200), with 16-pixel tiles up
+// to 17x17; the tuning variable can turn it off or put every fp16 layer on it.
+TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   Capabilities caps = tensorCoreDevice();
   auto uses = [&](Precision precision, int in_channels, uint64_t plane, const Capabilities& c) {
     return defaultPointwiseTiling(c, precision, in_channels, plane).tensor_cores.has_value();
   };
   const Precision fp16s = Precision::FP16Storage;
   unsetenv("VKPOSE_POINTWISE_COOPMAT");
-  EXPECT_TRUE(uses(fp16s, 384, 33 * 33, caps));
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33)->m_tiles, 2u);
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->m_tiles, 1u);
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->prefetch, 4u);
   EXPECT_TRUE(uses(Precision::FP16Arith, 48, 25 * 25, caps));
-  EXPECT_FALSE(uses(fp16s, 384, 17 * 17, caps));
+  EXPECT_FALSE(uses(fp16s, 384, 11 * 11, caps));
   EXPECT_FALSE(uses(fp16s, 24, 257 * 257, caps));
   EXPECT_FALSE(uses(fp16s, 384, 0, caps));  // plane not known
   EXPECT_FALSE(uses(Precision::FP32, 384, 33 * 33, caps));
@@ -432,10 +439,13 @@ TEST(PointwiseTensorCores, LargeFp16LayersByDefault) {
   EXPECT_EQ(t->m_tiles, 1u);
   EXPECT_EQ(t->n_tiles, 4u);
   EXPECT_EQ(t->subgroups, 2u);
-  for (const char* malformed : {"0,4,2", "9,1,1", "fast"}) {  // ignored: the rule
+  EXPECT_EQ(t->prefetch, 0u);
+  setenv("VKPOSE_POINTWISE_COOPMAT", "1,4,2,3", 1);
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 3, 1)->prefetch, 3u);
+  for (const char* malformed : {"0,4,2", "9,1,1", "1,1,1,9", "fast"}) {  // ignored: the rule
     setenv("VKPOSE_POINTWISE_COOPMAT", malformed, 1);
     EXPECT_TRUE(uses(fp16s, 384, 33 * 33, caps)) << malformed;
-    EXPECT_FALSE(uses(fp16s, 384, 17 * 17, caps)) << malformed;
+    EXPECT_FALSE(uses(fp16s, 384, 11 * 11, caps)) << malformed;
   }
   unsetenv("VKPOSE_POINTWISE_COOPMAT");
 }
@@ -445,6 +455,7 @@ TEST(PointwiseTensorCores, TilingsThatDoNotFitAreRefusedByName) {
   EXPECT_NO_THROW(validateCoopMat(caps, Precision::FP16Storage, {}, 384));
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {9, 1, 1}, 16); }, "must be within 1..8");
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {1, 1, 33}, 16); }, "invocation limit");
+  expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {1, 1, 1, 9}, 16); }, "prefetch must be within 0..8");
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {4, 1, 4}, 384); },
               "with 384 input channels it needs");
   expectError([&] { validateCoopMat(caps, Precision::FP32, {}, 384); }, "fp32 layers keep fp32 products");
