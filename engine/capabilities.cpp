@@ -18,7 +18,8 @@ struct FeatureChain {
   VkPhysicalDeviceCooperativeMatrixFeaturesNV coopmat{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
 };
 
-void readFeatures(Capabilities& caps, VkPhysicalDevice physical) {
+void readFeatures(Capabilities& caps, VkPhysicalDevice physical,
+                  const std::vector<VkExtensionProperties>& extensions) {
   FeatureChain chain;
   // Vulkan 1.1 devices lack the 1.1/1.2 aggregate structs; ask for the
   // individual 16-bit storage struct there.
@@ -28,7 +29,7 @@ void readFeatures(Capabilities& caps, VkPhysicalDevice physical) {
   } else {
     chain.features.pNext = &chain.storage16;
   }
-  bool coopmat_extension = hasExtension(deviceExtensions(physical), VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+  bool coopmat_extension = hasExtension(extensions, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
   if (coopmat_extension) {
     chain.coopmat.pNext = chain.features.pNext;
     chain.features.pNext = &chain.coopmat;
@@ -48,14 +49,14 @@ void readFeatures(Capabilities& caps, VkPhysicalDevice physical) {
   }
 }
 
-void readProperties(Capabilities& caps, VkPhysicalDevice physical) {
+void readProperties(Capabilities& caps, VkPhysicalDevice physical,
+                    const std::vector<VkExtensionProperties>& extensions) {
   VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceSubgroupSizeControlProperties size_control{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
   VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
   props.pNext = &subgroup;
-  auto extensions = deviceExtensions(physical);
   bool has_driver_props =
       caps.api_version >= VK_API_VERSION_1_2 || hasExtension(extensions, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
   caps.subgroup_size_control = caps.api_version >= VK_API_VERSION_1_3 ||
@@ -110,8 +111,8 @@ const char* componentTypeName(VkComponentTypeNV t) {
   }
 }
 
-void readCooperativeMatrix(Capabilities& caps, VkInstance instance, VkPhysicalDevice physical) {
-  auto extensions = deviceExtensions(physical);
+void readCooperativeMatrix(Capabilities& caps, VkInstance instance, VkPhysicalDevice physical,
+                           const std::vector<VkExtensionProperties>& extensions) {
   caps.cooperative_matrix_khr = hasExtension(extensions, "VK_KHR_cooperative_matrix");
   if (!caps.cooperative_matrix_nv) return;
   auto query = reinterpret_cast<PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesNV>(
@@ -172,10 +173,11 @@ Capabilities queryCapabilities(VkInstance instance, VkPhysicalDevice physical, u
   caps.api_version = props.apiVersion;
   caps.driver_version = props.driverVersion;
   std::memcpy(caps.pipeline_cache_uuid.data(), props.pipelineCacheUUID, VK_UUID_SIZE);
-  readFeatures(caps, physical);
-  readProperties(caps, physical);
+  std::vector<VkExtensionProperties> extensions = deviceExtensions(physical);
+  readFeatures(caps, physical, extensions);
+  readProperties(caps, physical, extensions);
   readQueue(caps, physical, queue_family);
-  readCooperativeMatrix(caps, instance, physical);
+  readCooperativeMatrix(caps, instance, physical, extensions);
   return caps;
 }
 

@@ -15,6 +15,7 @@ constexpr uint32_t kStep = 16;           // the matrix step: 16x16x16
 constexpr uint32_t kSubgroupSize = 32;   // the shader's workgroup is 32 x subgroups
 constexpr uint32_t kMaxTiles = 8;        // accumulators per subgroup beyond this only spill
 constexpr uint32_t kMaxPrefetch = 8;     // weight steps held in registers ahead of use
+constexpr uint32_t kMaxSubgroups = 8;    // the most VKPOSE_POINTWISE_COOPMAT may ask for (256 invocations)
 // Measured on an H200 (docs/performance.md, step 15): the kernel wins on
 // inputs of 48 channels and up and planes from 17x17 (not 11x11), with
 // 16-pixel tiles up to 17x17 and 32-pixel tiles from 25x25.
@@ -58,7 +59,7 @@ std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Prec
   if (choice == "all") return CoopMatTiling{};
   unsigned m = 0, n = 0, s = 0, d = 0;
   int fields = std::sscanf(choice.c_str(), "%u,%u,%u,%u", &m, &n, &s, &d);
-  if (fields >= 3 && m >= 1 && m <= kMaxTiles && n >= 1 && n <= kMaxTiles && s >= 1 && s <= 8 &&
+  if (fields >= 3 && m >= 1 && m <= kMaxTiles && n >= 1 && n <= kMaxTiles && s >= 1 && s <= kMaxSubgroups &&
       d <= kMaxPrefetch)
     return CoopMatTiling{m, n, s, d};
   // Unset or malformed: the measured rule.
