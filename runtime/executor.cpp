@@ -96,7 +96,7 @@ NodeOp makeOp(Context& ctx, const ModelNode& node, const ConvParams& window, con
         uint64_t plane = uint64_t(out.h) * uint64_t(out.w);  // the kernel's choice depends on it
         return std::make_shared<PointwiseOp>(
             ctx, PointwiseParams{node.in_channels, node.out_channels}, node.weights, node.bias, precision,
-            node.epilogue, defaultPointwiseTiling(ctx.caps(), precision, node.in_channels, plane));
+            node.epilogue, defaultPointwiseTiling(ctx.caps(), precision, node.in_channels, plane, node.out_channels));
       }
       return std::make_shared<Conv2dOp>(ctx, Conv2dParams{window, node.in_channels, node.out_channels, 1},
                                         node.weights, node.bias, precision, node.epilogue);

@@ -1,6 +1,8 @@
 #include "runtime/ops/depthwise.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "engine/context.h"
 #include "engine/error.h"
@@ -26,13 +28,6 @@ struct DepthwisePush {
   int32_t dilation_h, dilation_w;
 };
 VKPOSE_PUSH_CONSTANTS(DepthwisePush);
-
-// Output pixels per fast-path invocation (specialization constant 3). Wider
-// tiles share more input columns and amortise the per-invocation index and
-// bounds work (on lavapipe 8/4 ran the PoseNet layers ~1.3x faster than 4/2),
-// but hold more registers and idle more lanes at the right edge of narrow
-// planes; s2 tiles read twice the columns per output, hence half the width.
-int fastTileWidth(int stride) { return stride == 1 ? 8 : 4; }
 
 // Checks what holds for every input shape; windowOutputShape covers the rest per shape.
 void validateParams(const DepthwiseParams& params, const Epilogue& epilogue) {
@@ -78,12 +73,30 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
     return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx), {}};
   std::string family = std::string("dw3x3_s") + std::to_string(w.stride_h);
   PipelineDesc desc{variantName(family, activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx),
-                    {uint32_t(fastTileWidth(w.stride_h))}};
+                    {uint32_t(depthwiseTileWidth(ctx.caps(), w.stride_h))}};
   applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 1, 2});  // input, weights, bias
   return desc;
 }
 
+constexpr int kMaxTileWidth = 16;  // past it the row arrays only spill
+
 }  // namespace
+
+// Wider tiles share more input columns and amortise the per-invocation index
+// and bounds work: on lavapipe 8/4 ran the PoseNet layers ~1.3x faster than
+// 4/2 (s2 tiles read twice the columns per output, hence half the width).
+// GPUs hide load latency with more invocations instead: on an H200 one pixel
+// per invocation took PoseNet at 513 from 0.308 to 0.286 ms in fp16 and from
+// 0.433 to 0.396 in fp32 (step 16).
+int depthwiseTileWidth(const Capabilities& caps, int stride) {
+  if (caps.device_type == VK_PHYSICAL_DEVICE_TYPE_CPU) return stride == 1 ? 8 : 4;
+  const char* env = std::getenv("VKPOSE_DW_TILE");
+  int s1 = 0, s2 = 0;
+  if (env && std::sscanf(env, "%d,%d", &s1, &s2) == 2 && s1 >= 1 && s1 <= kMaxTileWidth && s2 >= 1 &&
+      s2 <= kMaxTileWidth)
+    return stride == 1 ? s1 : s2;
+  return 1;
+}
 
 bool fitsDepthwise3x3(const ConvParams& w) {
   return w.kernel_h == 3 && w.kernel_w == 3 && w.dilation_h == 1 && w.dilation_w == 1 && w.stride_h == w.stride_w &&
@@ -133,7 +146,7 @@ void DepthwiseOp::record(CommandRecorder& rec, DescriptorArena& arena, const Ten
   BufferBinding bindings[] = {bind(in), bind(weights_), bind(bias_), bind(out)};
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   const ConvParams& w = params_.window;
-  int tile = fast3x3_ ? fastTileWidth(w.stride_h) : 1;
+  int tile = fast3x3_ ? int(pipeline_.desc().spec_constants[0]) : 1;
   int tiles_x = (out.shape.w + tile - 1) / tile;
   DepthwisePush push{in.shape.h, in.shape.w, out.shape.h,        out.shape.w,        w.pad.top,  w.pad.left,
                      in.shape.c, tiles_x,    epilogue_.clip_min, epilogue_.clip_max, w.kernel_h, w.kernel_w,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/capabilities.h"
 #include "engine/memory.h"
 #include "engine/pipeline.h"
 #include "runtime/model/model.h"
@@ -39,6 +40,12 @@ struct DepthwiseParams {
 
 // The fast path's window: 3x3, dilation 1, equal strides of 1 or 2, any padding.
 bool fitsDepthwise3x3(const ConvParams& window);
+
+// Output pixels of a row each fast-path invocation computes on this device,
+// for stride 1 or 2: 8 and 4 on CPU devices, 1 on GPUs (both measured,
+// docs/performance.md). VKPOSE_DW_TILE=s1_width,s2_width (1..16) overrides
+// it on GPUs, for tuning runs; malformed values are ignored.
+int depthwiseTileWidth(const Capabilities& caps, int stride);
 
 // Throws vkpose::Error naming what DepthwiseOp's constructor would refuse in
 // these arguments (also checked by the fused depthwise + pointwise op).

@@ -151,7 +151,8 @@ uint32_t gpuKUnroll(Precision precision) {
   return precision == Precision::FP32 ? 1 : 4;
 }
 
-PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision precision, uint64_t plane) {
+PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision precision, uint64_t plane,
+                          int out_channels) {
   GpuTilingRule rule = gpuTilingRule();
   return {rule.pixels,
           rule.oc4_block,
@@ -159,7 +160,7 @@ PointwiseTiling gpuTiling(const Capabilities& caps, int in_channels, Precision p
           1,
           kSplitFor(in_channels, rule.max_k_split, rule.min_slice),
           gpuKUnroll(precision),
-          defaultCoopMatTiling(caps, precision, in_channels, plane)};
+          defaultCoopMatTiling(caps, precision, in_channels, plane, out_channels)};
 }
 
 // The weights as the chosen kernel reads them.
@@ -173,13 +174,13 @@ std::vector<float> kernelWeights(const PointwiseParams& params, const WeightData
 }  // namespace
 
 PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels,
-                                       uint64_t plane) {
+                                       uint64_t plane, int out_channels) {
   // GPUs: small blocks (one output vec4, two pixels). On an H200 one output
   // per invocation ran PoseNet at 257 in 0.38 ms GPU time against 1.0 ms for
   // the 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs
   // hide latency with more invocations, not with more work per invocation;
   // for the same reason the input channels of wide layers are split.
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(caps, in_channels, precision, plane);
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(caps, in_channels, precision, plane, out_channels);
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s. With texel loads (step 13) fp32

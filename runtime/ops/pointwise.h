@@ -60,11 +60,12 @@ struct PointwiseTiling {
 // across invocations when there are enough of them (measured on an H100),
 // and in fp16 the loads of 4 input steps issued together (on an H200), or
 // for large planes the tensor-core kernel (pointwise_coopmat.h), when the
-// caller knows the plane (`plane` pixels; 0 = not known).
+// caller knows the plane (`plane` pixels; 0 = not known) and the layer is
+// not too narrow (`out_channels`; 0 = not known).
 // VKPOSE_POINTWISE_TILING=pixels,oc4_block,workgroup[,max_k_split[,min_slice]]
 // overrides it for tuning.
 PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision precision, int in_channels,
-                                       uint64_t plane = 0);
+                                       uint64_t plane = 0, int out_channels = 0);
 
 class PointwiseOp {
  public:

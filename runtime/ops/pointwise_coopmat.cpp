@@ -16,12 +16,13 @@ constexpr uint32_t kSubgroupSize = 32;   // the shader's workgroup is 32 x subgr
 constexpr uint32_t kMaxTiles = 8;        // accumulators per subgroup beyond this only spill
 constexpr uint32_t kMaxPrefetch = 8;     // weight steps held in registers ahead of use
 constexpr uint32_t kMaxSubgroups = 8;    // the most VKPOSE_POINTWISE_COOPMAT may ask for (256 invocations)
-// Measured on an H200 (docs/performance.md, step 15): the kernel wins on
-// inputs of 48 channels and up and planes from 17x17 (not 11x11), with
-// 16-pixel tiles up to 17x17 and 32-pixel tiles from 25x25.
+// Measured on an H200 (docs/performance.md, steps 15 and 16): the kernel
+// wins on inputs and outputs of 48 channels and up and planes from 17x17 (not
+// 11x11), with 16-pixel tiles up to 17x17 and 32-pixel tiles from 25x25.
 constexpr uint64_t kMinPlane = 200;
 constexpr uint64_t kWidePlane = 600;
 constexpr int kMinInChannels = 48;
+constexpr int kMinOutChannels = 48;
 
 std::string str(const CoopMatTiling& t) {
   return std::to_string(t.m_tiles) + " pixel tiles x " + std::to_string(t.n_tiles) + " channel tiles x " +
@@ -51,7 +52,7 @@ std::string coopMatMissing(const Capabilities& caps, Precision precision) {
 }
 
 std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision, int in_channels,
-                                                  uint64_t plane) {
+                                                  uint64_t plane, int out_channels) {
   if (!coopMatMissing(caps, precision).empty()) return std::nullopt;
   const char* env = std::getenv("VKPOSE_POINTWISE_COOPMAT");
   std::string choice = env ? env : "";
@@ -64,6 +65,7 @@ std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Prec
     return CoopMatTiling{m, n, s, d};
   // Unset or malformed: the measured rule.
   if (plane < kMinPlane || in_channels < kMinInChannels) return std::nullopt;
+  if (out_channels > 0 && out_channels < kMinOutChannels) return std::nullopt;
   CoopMatTiling tiling;
   tiling.m_tiles = plane >= kWidePlane ? 2 : 1;
   return tiling;

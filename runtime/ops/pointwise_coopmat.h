@@ -35,17 +35,19 @@ struct CoopMatTiling {
 // Empty when the device can run the kernel at `precision`, otherwise what it lacks.
 std::string coopMatMissing(const Capabilities& caps, Precision precision);
 
-// Whether a layer with this many input channels over a plane of `plane`
-// pixels (0: not known) runs on tensor cores, and with which tiling. Only
-// fp16 layers do (fp32 layers keep fp32 products), on devices that have the
-// kernel, and by default only layers where it won on an H200
-// (docs/performance.md, step 15): planes of 17x17 and up (it lost on 11x11),
-// inputs of 48 channels and up (it lost on the 24-channel first layer), with
-// 16-pixel tiles up to 17x17 and 32-pixel tiles above.
+// Whether a layer with these channel counts (out_channels 0: not known) over
+// a plane of `plane` pixels (0: not known) runs on tensor cores, and with
+// which tiling. Only fp16 layers do (fp32 layers keep fp32 products), on
+// devices that have the kernel, and by default only layers where it won on an
+// H200 (docs/performance.md, steps 15 and 16): planes of 17x17 and up (it
+// lost on 11x11), inputs of 48 channels and up (it lost on the 24-channel
+// first layer), outputs of 48 and up (PoseNet's 17- to 34-channel heads ran
+// faster on the other kernel), with 16-pixel tiles up to 17x17 and 32-pixel
+// tiles above.
 // VKPOSE_POINTWISE_COOPMAT overrides that, for tuning: 0 = never, all = every
 // fp16 layer, m_tiles,n_tiles,subgroups[,prefetch] = every fp16 layer with that tiling.
 std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision, int in_channels,
-                                                  uint64_t plane);
+                                                  uint64_t plane, int out_channels = 0);
 
 // Throws an Error naming what the device lacks or what does not fit.
 void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& tiling, int in_channels);

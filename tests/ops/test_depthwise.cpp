@@ -3,6 +3,7 @@
 // path's kernels, every activation and precision, and argument errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -188,6 +189,28 @@ void DepthwiseTest::expectMatchesReference(const DwCase& c, LoadPath path) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, DepthwiseTest, ::testing::ValuesIn(allCases()),
                          [](const ::testing::TestParamInfo<DwCase>& case_info) { return case_info.param.name; });
+
+// The fast path's tile width per device class, and the tuning variable that
+// overrides it on GPUs only (a CPU device's tiles were measured on lavapipe).
+TEST(DepthwiseTiles, OnePixelPerInvocationOnGpusEightAndFourOnCpus) {
+  Capabilities gpu, cpu;
+  gpu.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+  cpu.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+  unsetenv("VKPOSE_DW_TILE");
+  EXPECT_EQ(depthwiseTileWidth(gpu, 1), 1);
+  EXPECT_EQ(depthwiseTileWidth(gpu, 2), 1);
+  EXPECT_EQ(depthwiseTileWidth(cpu, 1), 8);
+  EXPECT_EQ(depthwiseTileWidth(cpu, 2), 4);
+  setenv("VKPOSE_DW_TILE", "4,2", 1);
+  EXPECT_EQ(depthwiseTileWidth(gpu, 1), 4);
+  EXPECT_EQ(depthwiseTileWidth(gpu, 2), 2);
+  EXPECT_EQ(depthwiseTileWidth(cpu, 1), 8);
+  for (const char* malformed : {"0,1", "1,17", "wide", "4"}) {
+    setenv("VKPOSE_DW_TILE", malformed, 1);
+    EXPECT_EQ(depthwiseTileWidth(gpu, 1), 1) << malformed;
+  }
+  unsetenv("VKPOSE_DW_TILE");
+}
 
 // ---- argument errors ----
 

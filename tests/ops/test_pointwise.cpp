@@ -406,9 +406,10 @@ TEST(PointwiseTensorCores, NameWhatTheDeviceLacks) {
             std::string::npos);
 }
 
-// By default only fp16 layers with planes of 17x17 and up and 48 input
-// channels and up (where the kernel won on an H200), with 16-pixel tiles up
-// to 17x17; the tuning variable can turn it off or put every fp16 layer on it.
+// By default only fp16 layers with planes of 17x17 and up and 48 input and
+// output channels and up (where the kernel won on an H200), with 16-pixel
+// tiles up to 17x17; the tuning variable can turn it off or put every fp16
+// layer on it.
 TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   Capabilities caps = tensorCoreDevice();
   auto uses = [&](Precision precision, int in_channels, uint64_t plane, const Capabilities& c) {
@@ -423,6 +424,9 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   EXPECT_FALSE(uses(fp16s, 384, 11 * 11, caps));
   EXPECT_FALSE(uses(fp16s, 24, 257 * 257, caps));
   EXPECT_FALSE(uses(fp16s, 384, 0, caps));  // plane not known
+  EXPECT_TRUE(defaultPointwiseTiling(caps, fp16s, 768, 33 * 33, 48).tensor_cores.has_value());
+  EXPECT_FALSE(defaultPointwiseTiling(caps, fp16s, 768, 33 * 33, 34).tensor_cores.has_value());  // a head
+  EXPECT_FALSE(defaultCoopMatTiling(caps, fp16s, 768, 33 * 33, 17).has_value());
   EXPECT_FALSE(uses(Precision::FP32, 384, 33 * 33, caps));
   Capabilities without = caps;
   without.cooperative_matrix_nv = false;
