@@ -73,10 +73,7 @@ void loadInputRows(uint first_pixel) {
   }
 }
 
-// Sums this subgroup's tiles into `sums`: its output channels start at
-// `first_channel`, which is column `column` of the block. Loading each
-// step's weight tiles just before its products measured faster on an H200
-// than loading all of K's first (registers for all of them cost occupancy).
+// K step `step`'s weight tiles for this subgroup's N_TILES column tiles.
 void loadWeightStep(out fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES], uint step, uint first_channel) {
   for (uint j = 0; j < N_TILES; ++j)
     coopMatLoadNV(b[j], weights, step * 16 * p.n_pad + first_channel + 16 * j, p.n_pad, false);

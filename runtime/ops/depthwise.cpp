@@ -29,6 +29,8 @@ struct DepthwisePush {
 };
 VKPOSE_PUSH_CONSTANTS(DepthwisePush);
 
+constexpr int kMaxTileWidth = 16;  // fast-path tile widths past it only spill the row arrays
+
 // Checks what holds for every input shape; windowOutputShape covers the rest per shape.
 void validateParams(const DepthwiseParams& params, const Epilogue& epilogue) {
   const ConvParams& w = params.window;
@@ -77,8 +79,6 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
   applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 1, 2});  // input, weights, bias
   return desc;
 }
-
-constexpr int kMaxTileWidth = 16;  // past it the row arrays only spill
 
 }  // namespace
 

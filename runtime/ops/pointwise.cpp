@@ -180,7 +180,8 @@ PointwiseTiling defaultPointwiseTiling(const Capabilities& caps, Precision preci
   // the 4 x 4 register blocks tuned for lavapipe (docs/performance.md): GPUs
   // hide latency with more invocations, not with more work per invocation;
   // for the same reason the input channels of wide layers are split.
-  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU) return gpuTiling(caps, in_channels, precision, plane, out_channels);
+  if (caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU)
+    return gpuTiling(caps, in_channels, precision, plane, out_channels);
   uint32_t sg = caps.subgroup_size;
   // Measured on lavapipe, 384->384 @17x17: fp32 6 GFLOP/s per core, 2 s JIT;
   // fp16s 4.6 and 2 s; fp16a 1.5 and 3.6 s. With texel loads (step 13) fp32
@@ -205,7 +206,8 @@ PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const std::vector
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
                          Precision precision, Epilogue epilogue)
-    : PointwiseOp(ctx, params, weights, bias, precision, epilogue, defaultPointwiseTiling(ctx.caps(), precision, params.in_channels)) {}
+    : PointwiseOp(ctx, params, weights, bias, precision, epilogue,
+                  defaultPointwiseTiling(ctx.caps(), precision, params.in_channels)) {}
 
 PointwiseOp::PointwiseOp(Context& ctx, PointwiseParams params, const WeightData& weights, const WeightData& bias,
                          Precision precision, Epilogue epilogue, PointwiseTiling tiling)
