@@ -109,6 +109,16 @@ function checkSize(entry, report, options, model) {
     if (report.environment.timestamps) checkSummary(run.gpu_ms, `${where}.${k}.gpu_ms`, iterations);
     else expect(run.gpu_ms === null, `${where}.${k}.gpu_ms is there though the queue has no timestamps`);
   }
+  // Frames in registered host memory: timed like the others, or the device's refusal.
+  const reg = entry.registered_frame;
+  if (expect(reg && typeof reg === 'object', `${where}.registered_frame missing`)) {
+    if (reg.latency_ms) {
+      checkSummary(reg.latency_ms, `${where}.registered_frame.latency_ms`, iterations);
+      if (report.environment.timestamps) checkSummary(reg.gpu_ms, `${where}.registered_frame.gpu_ms`, iterations);
+    } else {
+      expect(typeof reg.refused === 'string' && reg.refused.length > 0, `${where}.registered_frame has neither latency_ms nor a reason it was refused`);
+    }
+  }
   const t = entry.throughput;
   expect(t && positive(t.frames_per_second) && t.frames === iterations && positive(t.seconds), `${where}.throughput malformed`);
   const m = entry.memory_bytes;

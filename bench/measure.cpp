@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 
 #include "engine/error.h"
@@ -72,6 +73,21 @@ TimedRun timeEstimates(Estimator& estimator, NextFrame&& next, int iterations, P
   return run;
 }
 
+// Warm-up and timed estimate() calls on frames that must not be copied:
+// `path` counts the frames that took the expected no-copy path.
+TimedRun timeUncopied(Estimator& estimator, const MeasureSettings& settings, Progress& progress,
+                      const std::function<Frame()>& next, uint64_t HostFrameCounts::*path, const std::string& what) {
+  uint64_t before = estimator.hostFrameCounts().*path;
+  for (int i = 0; i < settings.warmup; ++i) estimator.estimate(next());
+  TimedRun run = timeEstimates(estimator, next, settings.iterations, progress, what);
+  // A frame that silently took the copy path would make this run measure the wrong thing.
+  uint64_t uncopied = estimator.hostFrameCounts().*path - before;
+  if (uncopied != uint64_t(settings.warmup + settings.iterations))
+    throw Error(what + ": only " + std::to_string(uncopied) + " of " +
+                std::to_string(settings.warmup + settings.iterations) + " frames were submitted without a copy");
+  return run;
+}
+
 }  // namespace
 
 void checkSize(int size, const Model& model) {
@@ -113,6 +129,7 @@ SizeResult Measurer::measure(int size, const std::string& label) {
   measureLatency(result, label);
   measureGpuFrameLatency(result, label);
   measureInPlaceLatency(result, label);
+  measureRegisteredLatency(result, label);
   measureThroughput(result, label);
   EstimatorMemory m = timed_->memory();
   result.memory = {m.weights, m.activations, m.staging, m.readback, m.total, m.device_memory, settings_.in_flight};
@@ -172,17 +189,30 @@ Frame Measurer::inPlaceFrame() {
 }
 
 void Measurer::measureInPlaceLatency(SizeResult& result, const std::string& label) {
-  uint64_t in_place_before = timed_->hostFrameCounts().in_place;
-  for (int i = 0; i < settings_.warmup; ++i) timed_->estimate(inPlaceFrame());
-  TimedRun run = timeEstimates(*timed_, [&] { return inPlaceFrame(); }, settings_.iterations, progress_,
-                               label + ": latency with the frame written in place");
-  // A frame that silently took the copy path would make this run measure the wrong thing.
-  uint64_t in_place = timed_->hostFrameCounts().in_place - in_place_before;
-  if (in_place != uint64_t(settings_.warmup + settings_.iterations))
-    throw Error("in-place latency run: only " + std::to_string(in_place) + " of " +
-                std::to_string(settings_.warmup + settings_.iterations) + " frames were submitted without a copy");
+  TimedRun run = timeUncopied(*timed_, settings_, progress_, [&] { return inPlaceFrame(); },
+                              &HostFrameCounts::in_place, label + ": latency with the frame written in place");
   result.latency_in_place = run.latency;
   result.gpu_in_place = run.gpu;
+}
+
+// A decoder's or camera's frame in the caller's own memory, registered with
+// the Estimator (registerHostMemory): the GPU reads it there, so submit
+// copies nothing. Unregistered at the end: the other runs time the copy of
+// the same memory.
+void Measurer::measureRegisteredLatency(SizeResult& result, const std::string& label) {
+  const void* pixels = frame_.rgba.data();
+  if (!timed_->registerHostMemory(pixels, frame_.rgba.size(), &result.registration_refused)) return;
+  TimedRun run;
+  try {
+    run = timeUncopied(*timed_, settings_, progress_, [&] { return frame(); }, &HostFrameCounts::imported,
+                       label + ": latency with the frame in registered host memory");
+  } catch (...) {
+    timed_->unregisterHostMemory(pixels);
+    throw;
+  }
+  timed_->unregisterHostMemory(pixels);
+  result.latency_registered = run.latency;
+  result.gpu_registered = run.gpu;
 }
 
 // N frames in flight: submit while a slot is free, else collect the oldest.

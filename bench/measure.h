@@ -3,7 +3,8 @@
 //   per layer  a second Estimator with GpuTimingMode::PerLayer, one frame slot
 //   latency    estimate() on the host frame: submit, wait, pose in host memory;
 //              again with the frame on the GPU (GpuFrame), and written in place
-//              into the staging buffer (acquireFrame), neither copied at submit
+//              into the staging buffer (acquireFrame), and in the caller's
+//              registered memory (registerHostMemory), none copied at submit
 //   throughput N frames kept in flight, the oldest collected when all are held
 //   memory     Estimator::memory() after the throughput run (every slot staged)
 #pragma once
@@ -50,6 +51,7 @@ class Measurer {
   void measureGpuFrameLatency(SizeResult& result, const std::string& label);
   GpuFrame gpuFrame();
   void measureInPlaceLatency(SizeResult& result, const std::string& label);
+  void measureRegisteredLatency(SizeResult& result, const std::string& label);
   Frame inPlaceFrame();
   void measureThroughput(SizeResult& result, const std::string& label);
   void measurePerLayer(SizeResult& result, const std::string& label);

@@ -56,6 +56,11 @@ json sizeResult(const SizeResult& s) {
                     {"gpu_ms", s.gpu_gpu_frame ? summary(s.gpu_gpu_frame->total) : json(nullptr)}};
   j["in_place_frame"] = {{"latency_ms", summary(s.latency_in_place)},
                          {"gpu_ms", s.gpu_in_place ? summary(s.gpu_in_place->total) : json(nullptr)}};
+  if (s.latency_registered)
+    j["registered_frame"] = {{"latency_ms", summary(*s.latency_registered)},
+                             {"gpu_ms", s.gpu_registered ? summary(s.gpu_registered->total) : json(nullptr)}};
+  else
+    j["registered_frame"] = {{"refused", s.registration_refused}};
   j["gpu_ms"] = s.gpu ? json{{"total", summary(s.gpu->total)},
                              {"preprocess", s.gpu->preprocess_ms},
                              {"network", s.gpu->network_ms},
@@ -125,6 +130,9 @@ std::string reportJson(const BenchResults& r) {
       {"in_place_frame", "latency_ms and gpu_ms as above with the frame written into the staging buffer "
                          "(Estimator::acquireFrame, then a memcpy from the source frame) before the clock starts: "
                          "the timed estimate() copies nothing"},
+      {"registered_frame", "latency_ms and gpu_ms as above with the frame in the caller's memory registered with "
+                           "Estimator::registerHostMemory: the GPU reads it in place, nothing is copied; or, where "
+                           "the device cannot import host memory, refused: the reason"},
       {"throughput", "frames_in_flight frames kept in flight, the oldest collected when every slot is held"},
       {"memory_bytes", "Estimator::memory() after the throughput run: activations, staging and readback per frame "
                        "slot; weights = the rest of what the allocator handed out (weights, biases, decode scratch, "

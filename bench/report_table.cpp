@@ -78,18 +78,22 @@ void printTimes(const BenchResults& r, std::FILE* out) {
 // A latency run beside the host-frame one: its GPU time, latency and the
 // host's own overhead, and in the last column how much the host-frame
 // latency exceeds it.
-void printLatencyVariant(const BenchResults& r, std::FILE* out, const char* heading, const char* last_column,
-                         Summary SizeResult::*latency, std::optional<GpuTimes> SizeResult::*gpu_times) {
+void printLatencyHeader(std::FILE* out, const char* heading, const char* last_column) {
   std::fprintf(out, "%s", heading);
   std::fprintf(out, "%5s %9s %9s %9s %14s %16s\n", "size", "GPU", "latency", "lat p99", "latency - GPU", last_column);
-  for (const SizeResult& s : r.sizes) {
-    const Summary& l = s.*latency;
-    const std::optional<GpuTimes>& g = s.*gpu_times;
-    double gpu = g ? g->total.median : kNone;
-    double over = g ? l.median - gpu : kNone;
-    std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), l.median, l.p99, ms(over, 14).c_str(),
-                 ms(s.latency.median - l.median, 16).c_str());
-  }
+}
+
+void printLatencyRow(std::FILE* out, const SizeResult& s, const Summary& l, const std::optional<GpuTimes>& g) {
+  double gpu = g ? g->total.median : kNone;
+  double over = g ? l.median - gpu : kNone;
+  std::fprintf(out, "%5d %s %9.3f %9.3f %s %s\n", s.size, ms(gpu).c_str(), l.median, l.p99, ms(over, 14).c_str(),
+               ms(s.latency.median - l.median, 16).c_str());
+}
+
+void printLatencyVariant(const BenchResults& r, std::FILE* out, const char* heading, const char* last_column,
+                         Summary SizeResult::*latency, std::optional<GpuTimes> SizeResult::*gpu_times) {
+  printLatencyHeader(out, heading, last_column);
+  for (const SizeResult& s : r.sizes) printLatencyRow(out, s, s.*latency, s.*gpu_times);
 }
 
 // The embedding path (GpuFrame): what the host's staging copy costs.
@@ -108,6 +112,21 @@ void printInPlace(const BenchResults& r, std::FILE* out) {
       "\nThe same frame written in place (acquireFrame: written into the staging buffer before the clock\n"
       "starts, as a decoder would): no copy at submit. copy saved = host-frame latency - this latency.\n",
       "copy saved", &SizeResult::latency_in_place, &SizeResult::gpu_in_place);
+}
+
+// Zero-copy host frames in the caller's registered memory (registerHostMemory).
+void printRegistered(const BenchResults& r, std::FILE* out) {
+  for (const SizeResult& s : r.sizes)
+    if (!s.latency_registered) {
+      std::fprintf(out, "\nFrames in registered host memory: not measured, the device cannot import it (%s).\n",
+                   s.registration_refused.c_str());
+      return;
+    }
+  printLatencyHeader(out,
+                     "\nThe same frame in the caller's registered memory (registerHostMemory: the GPU reads it there\n"
+                     "over the bus): no copy at submit. copy saved = host-frame latency - this latency.\n",
+                     "copy saved");
+  for (const SizeResult& s : r.sizes) printLatencyRow(out, s, *s.latency_registered, s.gpu_registered);
 }
 
 void printMemory(const BenchResults& r, std::FILE* out) {
@@ -211,6 +230,7 @@ void printTable(const BenchResults& results, std::FILE* out) {
   printTimes(results, out);
   printGpuFrame(results, out);
   printInPlace(results, out);
+  printRegistered(results, out);
   printMemory(results, out);
   printLayers(results, out);
   printColdStart(results, out);

@@ -55,6 +55,13 @@ struct SizeResult {
   // done before the clock starts, as a decoder's): no copy inside submit.
   Summary latency_in_place;
   std::optional<GpuTimes> gpu_in_place;
+  // The host frame in the caller's registered memory
+  // (Estimator::registerHostMemory): the GPU reads it in place, no copy.
+  // Unset where the device cannot import host memory, which
+  // registration_refused then explains.
+  std::optional<Summary> latency_registered;
+  std::optional<GpuTimes> gpu_registered;
+  std::string registration_refused;
   double throughput_fps = 0;               // frames_in_flight frames kept in flight
   int throughput_frames = 0;
   double throughput_seconds = 0;

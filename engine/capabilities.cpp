@@ -56,6 +56,8 @@ void readProperties(Capabilities& caps, VkPhysicalDevice physical,
   VkPhysicalDeviceSubgroupSizeControlProperties size_control{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
   VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+  VkPhysicalDeviceExternalMemoryHostPropertiesEXT host_import{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT};
   props.pNext = &subgroup;
   bool has_driver_props =
       caps.api_version >= VK_API_VERSION_1_2 || hasExtension(extensions, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
@@ -64,6 +66,8 @@ void readProperties(Capabilities& caps, VkPhysicalDevice physical,
   void** tail = &subgroup.pNext;
   if (has_driver_props) { *tail = &driver; tail = &driver.pNext; }
   if (caps.subgroup_size_control) { *tail = &size_control; tail = &size_control.pNext; }
+  bool has_host_import = hasExtension(extensions, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME);
+  if (has_host_import) { *tail = &host_import; tail = &host_import.pNext; }
   vkGetPhysicalDeviceProperties2(physical, &props);
 
   const VkPhysicalDeviceLimits& l = props.properties.limits;
@@ -89,6 +93,7 @@ void readProperties(Capabilities& caps, VkPhysicalDevice physical,
   caps.max_texel_buffer_elements = l.maxTexelBufferElements;
   caps.non_coherent_atom_size = l.nonCoherentAtomSize;
   caps.timestamp_period_ns = l.timestampPeriod;
+  caps.host_import_alignment = has_host_import ? host_import.minImportedHostPointerAlignment : 0;
 }
 
 void readQueue(Capabilities& caps, VkPhysicalDevice physical, uint32_t queue_family) {
@@ -157,7 +162,8 @@ bool hasExtension(const std::vector<VkExtensionProperties>& available, const cha
 
 std::vector<const char*> optionalDeviceExtensions(const std::vector<VkExtensionProperties>& available) {
   std::vector<const char*> enabled;
-  for (const char* name : {VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME})
+  for (const char* name : {VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME,
+                           VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME})
     if (hasExtension(available, name)) enabled.push_back(name);
   return enabled;
 }
@@ -225,6 +231,9 @@ std::string Capabilities::describe() const {
     << "coop matrix:       NV " << yes(cooperative_matrix_nv) << ", KHR " << yes(cooperative_matrix_khr) << "\n";
   for (const auto& m : cooperative_matrix_shapes)
     s << "                   " << m.m << "x" << m.n << "x" << m.k << " " << m.a_type << " -> " << m.c_type << "\n";
+  s << "host memory import: ";
+  if (host_import_alignment) s << "yes, " << host_import_alignment << "-byte alignment\n";
+  else s << "no\n";
   s << "workgroup:         " << max_workgroup_invocations << " invocations, size " << max_workgroup_size[0] << "x"
     << max_workgroup_size[1] << "x" << max_workgroup_size[2] << ", shared " << max_shared_memory_bytes << " B\n"
     << "storage buffer:    max range " << max_storage_buffer_range << " B, offset alignment "

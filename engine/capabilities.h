@@ -45,6 +45,10 @@ struct Capabilities {
   bool cooperative_matrix_khr = false;  // VK_KHR_cooperative_matrix
   std::vector<CooperativeMatrixShape> cooperative_matrix_shapes;
 
+  // Host memory the GPU reads in place (VK_EXT_external_memory_host):
+  // minImportedHostPointerAlignment where the extension is enabled, else 0.
+  uint64_t host_import_alignment = 0;
+
   // Limits
   uint32_t max_workgroup_invocations = 0;
   std::array<uint32_t, 3> max_workgroup_size{};

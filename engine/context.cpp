@@ -142,6 +142,7 @@ void maskToEnabled(Capabilities& caps, const ExternalDevice& external) {
   caps.cooperative_matrix_khr =
       caps.cooperative_matrix_khr && listed(external.enabled_extensions, "VK_KHR_cooperative_matrix");
   if (!caps.cooperative_matrix_nv && !caps.cooperative_matrix_khr) caps.cooperative_matrix_shapes.clear();
+  if (!listed(external.enabled_extensions, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)) caps.host_import_alignment = 0;
   caps.subgroup_size_control =
       caps.subgroup_size_control && (caps.api_version >= VK_API_VERSION_1_3 ||
                                      listed(external.enabled_extensions, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME));

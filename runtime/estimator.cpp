@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/host_import.h"
 #include "runtime/estimator_slot.h"
 #include "runtime/model/shapes.h"
 
@@ -102,6 +103,7 @@ struct Estimator::Impl {
   Model model;
   int input_size = 0;
   std::unique_ptr<ParallelCopy> copy;             // outlives the slots that use it; one thread: no workers
+  std::vector<std::unique_ptr<HostImport>> imports;  // registerHostMemory; outlive the slots that read them
   std::vector<std::unique_ptr<FrameSlot>> slots;  // destroyed before the context
   Ticket next_ticket = 1;
   std::optional<GpuTiming> last_timing;
@@ -152,6 +154,37 @@ struct Estimator::Impl {
       throw Error(
           "Estimator::submit: the frame's pixels point into vkpose's staging memory but are not the frame acquired now; an acquired frame is valid only until the next submit, estimate, acquireFrame, setInputSize or forgetGpuFrame: acquire another");
     return nullptr;
+  }
+
+  // A frame inside registered host memory, as the GPU reads it there; nullopt
+  // for a frame to copy (outside every range, or at an offset a descriptor
+  // cannot start at).
+  std::optional<GpuFrame> importedFrame(const Frame& frame) const {
+    uint64_t alignment = std::max<uint64_t>(1, ctx->caps().min_storage_buffer_offset_alignment);
+    for (const auto& import : imports) {
+      if (!import->contains(frame.pixels, frame.layout.spannedBytes())) continue;
+      uint64_t offset = import->offsetOf(frame.pixels), bytes = frame.layout.requiredBytes();
+      if (offset % alignment != 0 || offset + bytes > import->bufferBytes()) return std::nullopt;
+      return GpuFrame::fromBuffer(import->buffer(), offset, bytes, frame.layout);
+    }
+    return std::nullopt;
+  }
+
+  void checkRegistrable(const void* begin, uint64_t bytes) const {
+    if (!begin) throw Error("Estimator::registerHostMemory: the range starts at a null pointer");
+    if (bytes == 0) throw Error("Estimator::registerHostMemory: the range is empty (0 bytes)");
+    if (reinterpret_cast<uintptr_t>(begin) + bytes < reinterpret_cast<uintptr_t>(begin))
+      throw Error("Estimator::registerHostMemory: the range of " + std::to_string(bytes) +
+                  " bytes runs past the end of the address space");
+    for (const auto& import : imports) {
+      auto a = reinterpret_cast<uintptr_t>(begin), b = reinterpret_cast<uintptr_t>(import->begin());
+      if (a < b + import->bytes() && b < a + bytes)
+        throw Error("Estimator::registerHostMemory: the range overlaps one registered already (" +
+                    std::to_string(import->bytes()) + " bytes); unregister that first");
+    }
+    for (const auto& slot : slots)
+      if (slot->stagingOverlaps(begin, bytes))
+        throw Error("Estimator::registerHostMemory: the range overlaps vkpose's own staging memory");
   }
 
   void replan(int size) {
@@ -254,8 +287,13 @@ std::optional<Ticket> Estimator::submit(const Frame& frame) {
   }
   FrameSlot* slot = impl_->freeSlot();
   if (!slot) return std::nullopt;
-  slot->submit(frame, impl_->next_ticket);
-  ++impl_->host_frames.copied;
+  if (std::optional<GpuFrame> imported = impl_->importedFrame(frame)) {
+    slot->submitImported(*imported, impl_->next_ticket);
+    ++impl_->host_frames.imported;
+  } else {
+    slot->submit(frame, impl_->next_ticket);
+    ++impl_->host_frames.copied;
+  }
   return impl_->next_ticket++;
 }
 
@@ -271,6 +309,27 @@ std::optional<AcquiredFrame> Estimator::acquireFrame(const FrameLayout& layout) 
 }
 
 HostFrameCounts Estimator::hostFrameCounts() const { return impl_->host_frames; }
+
+bool Estimator::registerHostMemory(const void* begin, uint64_t bytes, std::string* why) {
+  impl_->checkRegistrable(begin, bytes);
+  std::string reason;
+  std::unique_ptr<HostImport> imported = HostImport::create(*impl_->ctx, begin, bytes, reason);
+  if (!imported) {
+    if (why) *why = reason;
+    return false;
+  }
+  impl_->imports.push_back(std::move(imported));
+  return true;
+}
+
+void Estimator::unregisterHostMemory(const void* begin) {
+  auto& imports = impl_->imports;
+  auto it = std::find_if(imports.begin(), imports.end(), [&](const auto& i) { return i->begin() == begin; });
+  if (it == imports.end())
+    throw Error("Estimator::unregisterHostMemory: no registered range starts at that pointer");
+  for (auto& slot : impl_->slots) slot->forgetFrameSource(uint64_t((*it)->buffer()));
+  imports.erase(it);
+}
 
 Pose Estimator::estimate(const GpuFrame& frame) {
   std::optional<Ticket> ticket = submit(frame);

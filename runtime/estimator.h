@@ -75,6 +75,7 @@ struct AcquiredFrame {
 struct HostFrameCounts {
   uint64_t copied = 0;    // memcpy from the caller's memory
   uint64_t in_place = 0;  // written in place after acquireFrame: no copy
+  uint64_t imported = 0;  // read by the GPU from registered host memory: no copy
 };
 
 // A frame already on the GPU, read in place by the preprocessing shader:
@@ -252,6 +253,24 @@ class Estimator {
   // is not the frame acquired now. Throws for a bad layout, as submit would.
   std::optional<AcquiredFrame> acquireFrame(const FrameLayout& layout);
   HostFrameCounts hostFrameCounts() const;
+
+  // Zero-copy host frames in the caller's own memory: a decoder's or camera's
+  // ring of frame buffers, registered once, is read by the GPU in place
+  // (VK_EXT_external_memory_host), so submit copies nothing for a frame that
+  // lies inside a registered range. Returns true once registered; false where
+  // the device cannot import this memory (`why`, if given, says why), in
+  // which case frames there are copied as before. Until the pose of a frame
+  // read in place is collected, its pixels must stay unchanged; the whole
+  // range must stay allocated until unregisterHostMemory or the Estimator's
+  // destruction. A frame whose start is not aligned to the device's
+  // minStorageBufferOffsetAlignment (16 bytes on most GPUs) inside its
+  // registered range is copied. Throws vkpose::Error for a null or empty
+  // range, or one that overlaps a registered range or vkpose's staging.
+  bool registerHostMemory(const void* begin, uint64_t bytes, std::string* why = nullptr);
+  // Waits for the frames in flight (their poses stay collectable), then
+  // drops the registration that starts at `begin`. Throws vkpose::Error for
+  // a pointer that does not start a registered range.
+  void unregisterHostMemory(const void* begin);
 
   // The same for a frame on the GPU (GpuFrame): no copy. Throws
   // vkpose::Error for a null handle, an unsupported format or layout, or a

@@ -143,11 +143,17 @@ bool FrameSlot::stagingOverlaps(const void* begin, uint64_t bytes) const {
   return first < own + staging_.size() && own < first + bytes;
 }
 
-void FrameSlot::submit(const GpuFrame& frame, Ticket ticket) {
+void FrameSlot::submit(const GpuFrame& frame, Ticket ticket) { submitReadInPlace(frame, ctx_.queue(), ticket); }
+
+void FrameSlot::submitImported(const GpuFrame& frame, Ticket ticket) {
+  submitReadInPlace(frame, host_frame_queue_, ticket);
+}
+
+void FrameSlot::submitReadInPlace(const GpuFrame& frame, VkQueue queue, Ticket ticket) {
   if (ticket_) throw Error("FrameSlot::submit: the slot still holds ticket " + std::to_string(*ticket_));
   VkCommandBuffer frame_in = frame_in_.get(gpuFrameKey(frame), staging_, target());
   recordFrameOut(frame.layout.width, frame.layout.height);
-  submitRecordings(ctx_.queue(), frame_in, frame.wait_semaphore, frame.wait_stage, frame.signal_semaphore, ticket);
+  submitRecordings(queue, frame_in, frame.wait_semaphore, frame.wait_stage, frame.signal_semaphore, ticket);
 }
 
 void FrameSlot::submitRecordings(VkQueue queue, VkCommandBuffer frame_in, VkSemaphore wait,

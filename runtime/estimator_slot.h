@@ -85,6 +85,9 @@ class FrameSlot {
   bool stagingOverlaps(const void* begin, uint64_t bytes) const;
   // A frame on the GPU, read in place; throws for a bad GpuFrame.
   void submit(const GpuFrame& frame, Ticket ticket);
+  // A host frame the GPU reads from imported host memory (the buffer of a
+  // HostImport), on the host-frame queue; no copy.
+  void submitImported(const GpuFrame& frame, Ticket ticket);
   // Whether the GPU is done with this slot's frame (never blocks).
   bool finished() const;
   void waitUntilFinished() const;
@@ -110,6 +113,7 @@ class FrameSlot {
   // What of a host frame preprocessing reads, for `layout` at the sampling
   // grid frame_out_ was recorded with (cached for the last layout and grid).
   const std::vector<ByteRange>& sampledRanges(const FrameLayout& layout);
+  void submitReadInPlace(const GpuFrame& frame, VkQueue queue, Ticket ticket);
   void submitRecordings(VkQueue queue, VkCommandBuffer frame_in, VkSemaphore wait, VkPipelineStageFlags wait_stage,
                         VkSemaphore signal, Ticket ticket);
   bool spinUntilFinished() const;

@@ -75,7 +75,8 @@ set_tests_properties(failed_conversions_write_nothing PROPERTIES
 # conversion first and find the file in VKPOSE_TEST_MODEL. They are discovered
 # at build time, so the properties go into a ctest script that runs after the
 # one defining them (which lists them in <target>_TESTS).
-foreach(target IN ITEMS test_executor_posenet test_estimator test_capi test_embedding test_in_place_frames)
+foreach(target IN ITEMS test_executor_posenet test_estimator test_capi test_embedding test_in_place_frames
+    test_host_memory)
   if(TARGET ${target})
     set(script ${real}/${target}_properties.cmake)
     file(WRITE ${script} "if(${target}_TESTS)

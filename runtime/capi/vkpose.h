@@ -100,11 +100,28 @@ vkpose_status vkpose_submit(vkpose_estimator* estimator, const void* pixels, int
  * on any failure *pixels is NULL. */
 vkpose_status vkpose_acquire_frame(vkpose_estimator* estimator, int width, int height, int row_stride,
                                    vkpose_pixel_format format, void** pixels);
+/* Zero-copy frames in the caller's own memory: registers [base, base + bytes)
+ * (a decoder's or camera's ring of frame buffers) for the GPU to read frames
+ * from in place (VK_EXT_external_memory_host). *imported is 1 when the device
+ * imported it: vkpose_submit and vkpose_estimate then copy nothing for a frame
+ * inside the range whose start is 16-byte aligned there. *imported is 0 where
+ * the device cannot import this memory; vkpose_error_message() then says why,
+ * and frames there are copied as before. The range must stay allocated until
+ * vkpose_unregister_host_memory or vkpose_destroy, and a frame's pixels
+ * unchanged until its pose has been collected (vkpose_poll, vkpose_wait).
+ * VKPOSE_ERROR_INVALID_ARGUMENT for NULL or 0 bytes; VKPOSE_ERROR_RUNTIME for
+ * a range overlapping a registered one. */
+vkpose_status vkpose_register_host_memory(vkpose_estimator* estimator, const void* base, uint64_t bytes,
+                                          int* imported);
+/* Waits for the frames in flight (their poses stay collectable), then drops
+ * the registration starting at base; VKPOSE_ERROR_RUNTIME if none does. */
+vkpose_status vkpose_unregister_host_memory(vkpose_estimator* estimator, const void* base);
 vkpose_status vkpose_poll(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out);
 vkpose_status vkpose_wait(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out);
 vkpose_status vkpose_set_input_size(vkpose_estimator* estimator, int input_size);
 
-/* The reason for the last failed call on this thread ("" if none). */
+/* The reason for the last failed call on this thread ("" if none), or why
+ * vkpose_register_host_memory could not import its range. */
 const char* vkpose_error_message(void);
 /* "nose", "leftEye", ...; NULL outside 0..16. */
 const char* vkpose_keypoint_name(int index);

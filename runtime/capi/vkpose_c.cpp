@@ -154,6 +154,28 @@ vkpose_status vkpose_acquire_frame(vkpose_estimator* estimator, int width, int h
   });
 }
 
+vkpose_status vkpose_register_host_memory(vkpose_estimator* estimator, const void* base, uint64_t bytes,
+                                          int* imported) {
+  if (!estimator || !imported)
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_register_host_memory: estimator and imported must not be NULL");
+  *imported = 0;
+  if (!base) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_register_host_memory: base is NULL");
+  if (bytes == 0) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_register_host_memory: the range is 0 bytes");
+  return guarded([&] {
+    std::string why;
+    *imported = estimator->estimator.registerHostMemory(base, bytes, &why) ? 1 : 0;
+    return fail(VKPOSE_OK, why);  // the reason stays readable though the call succeeded
+  });
+}
+
+vkpose_status vkpose_unregister_host_memory(vkpose_estimator* estimator, const void* base) {
+  if (!estimator) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_unregister_host_memory: estimator is NULL");
+  return guarded([&] {
+    estimator->estimator.unregisterHostMemory(base);
+    return VKPOSE_OK;
+  });
+}
+
 vkpose_status vkpose_poll(vkpose_estimator* estimator, uint64_t ticket, vkpose_pose* out) {
   if (!estimator || !out) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_poll: estimator and out must not be NULL");
   return guarded([&] {

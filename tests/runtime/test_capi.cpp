@@ -164,6 +164,19 @@ bool messageHas(const std::string& fragment) {
   return std::string(vkpose_error_message()).find(fragment) != std::string::npos;
 }
 
+// An estimator on the test model with `frames_in_flight` slots; null (and a
+// failure) where it cannot be made.
+vkpose_estimator* createOnTestModel(int frames_in_flight) {
+  EXPECT_STRNE(modelPath(), "") << "VKPOSE_TEST_MODEL is not set (ctest sets it to the converted PoseNet)";
+  vkpose_options o;
+  vkpose_options_init(&o);
+  o.model_path = modelPath();
+  o.frames_in_flight = frames_in_flight;
+  vkpose_estimator* est = nullptr;
+  EXPECT_EQ(vkpose_create(&o, &est), VKPOSE_OK) << vkpose_error_message();
+  return est;
+}
+
 TEST(CApi, AcquireFrameRefusesNullArguments) {
   void* pixels = &pixels;
   EXPECT_EQ(vkpose_acquire_frame(nullptr, 64, 48, 0, VKPOSE_PIXEL_RGBA8, &pixels), VKPOSE_ERROR_INVALID_ARGUMENT);
@@ -174,13 +187,8 @@ TEST(CApi, AcquireFrameRefusesNullArguments) {
 // vkpose_submit/vkpose_wait, against the golden keypoints; then bad layouts,
 // a layout that differs at submit, and a busy estimator.
 TEST(CApi, AcquiredFramesGiveTheGoldenPoseAndRefuseMisuse) {
-  ASSERT_STRNE(modelPath(), "") << "VKPOSE_TEST_MODEL is not set (ctest sets it to the converted PoseNet)";
-  vkpose_options o;
-  vkpose_options_init(&o);
-  o.model_path = modelPath();
-  o.frames_in_flight = 1;
-  vkpose_estimator* est = nullptr;
-  ASSERT_EQ(vkpose_create(&o, &est), VKPOSE_OK) << vkpose_error_message();
+  vkpose_estimator* est = createOnTestModel(1);
+  ASSERT_NE(est, nullptr);
   const vkpose::test::RgbImage& image = vkpose::test::photo("messi5.jpg");
   int w = image.width, h = image.height;
 
@@ -223,6 +231,40 @@ TEST(CApi, AcquiredFramesGiveTheGoldenPoseAndRefuseMisuse) {
   EXPECT_TRUE(messageHas("is not the 548x342 RGB8 with row stride 1644 it was acquired for")) << vkpose_error_message();
   EXPECT_EQ(vkpose_estimate(est, pixels, w, h, 0, VKPOSE_PIXEL_RGB8, &pose), VKPOSE_ERROR_RUNTIME);
   EXPECT_TRUE(messageHas("not the frame acquired now")) << vkpose_error_message();
+  vkpose_destroy(est);
+}
+
+// Frames in the caller's registered memory: read in place, bad ranges refused.
+TEST(CApi, RegisteredHostMemoryGivesTheGoldenPose) {
+  vkpose_estimator* est = createOnTestModel(1);
+  ASSERT_NE(est, nullptr);
+  const vkpose::test::RgbImage& image = vkpose::test::photo("messi5.jpg");
+  std::vector<uint8_t> rgba = vkpose::test::fourBytePixels(image, vkpose::PixelFormat::RGBA8, uint32_t(image.width) * 4);
+
+  int imported = -1;
+  EXPECT_EQ(vkpose_register_host_memory(nullptr, rgba.data(), rgba.size(), &imported), VKPOSE_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(vkpose_register_host_memory(est, nullptr, 64, &imported), VKPOSE_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(messageHas("vkpose_register_host_memory: base is NULL")) << vkpose_error_message();
+  EXPECT_EQ(imported, 0);
+  EXPECT_EQ(vkpose_register_host_memory(est, rgba.data(), 0, &imported), VKPOSE_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(messageHas("the range is 0 bytes")) << vkpose_error_message();
+  EXPECT_EQ(vkpose_unregister_host_memory(est, rgba.data()), VKPOSE_ERROR_RUNTIME);
+  EXPECT_TRUE(messageHas("no registered range starts at that pointer")) << vkpose_error_message();
+
+  ASSERT_EQ(vkpose_register_host_memory(est, rgba.data(), rgba.size(), &imported), VKPOSE_OK) << vkpose_error_message();
+  if (!imported) {
+    std::string why = vkpose_error_message();
+    vkpose_destroy(est);
+    GTEST_SKIP() << "this device cannot import host memory (" << why << ")";
+  }
+  EXPECT_STREQ(vkpose_error_message(), "");
+  vkpose_pose pose;
+  ASSERT_EQ(vkpose_estimate(est, rgba.data(), image.width, image.height, 0, VKPOSE_PIXEL_RGBA8, &pose), VKPOSE_OK)
+      << vkpose_error_message();
+  vkpose::test::expectGoldenPose(toPose(pose), "messi5.jpg", 257);
+  EXPECT_EQ(vkpose_register_host_memory(est, rgba.data() + 64, 64, &imported), VKPOSE_ERROR_RUNTIME);
+  EXPECT_TRUE(messageHas("overlaps one registered already")) << vkpose_error_message();
+  EXPECT_EQ(vkpose_unregister_host_memory(est, rgba.data()), VKPOSE_OK) << vkpose_error_message();
   vkpose_destroy(est);
 }
 

@@ -278,6 +278,21 @@ TEST_F(Embedding, MemoryModelAndTensorCoresOnlyWhereTheHostEnabledThem) {
   EXPECT_NE(coopMatMissing(caps, Precision::FP16Storage), "");
 }
 
+// A host device created without VK_EXT_external_memory_host cannot import
+// host memory: registration says so, and frames there are copied.
+TEST_F(Embedding, HostMemoryIsNotImportedWithoutTheHostsExtension) {
+  Estimator& est = estimator();
+  std::vector<uint8_t> rgba = test::fourBytePixels(photo(kPhoto), PixelFormat::RGBA8, uint32_t(photo(kPhoto).width) * 4);
+  std::string why;
+  EXPECT_FALSE(est.registerHostMemory(rgba.data(), rgba.size(), &why));
+  EXPECT_NE(why.find("has no VK_EXT_external_memory_host enabled"), std::string::npos) << why;
+  expectGoldenPose(est.estimate(Frame::packed(rgba.data(), photo(kPhoto).width, photo(kPhoto).height,
+                                              PixelFormat::RGBA8)), kPhoto, 257);
+  EXPECT_EQ(est.hostFrameCounts().copied, 1u);
+  EXPECT_EQ(est.hostFrameCounts().imported, 0u);
+  expectError([&] { est.unregisterHostMemory(rgba.data()); }, "no registered range starts at that pointer");
+}
+
 // The same through the C API (runtime/capi/vkpose_vulkan.h).
 TEST_F(Embedding, CApiRunsOnTheHostsDeviceAndImage) {
   auto image = photoImage(VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_SAMPLED_BIT,
