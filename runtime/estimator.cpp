@@ -8,6 +8,7 @@
 
 #include "engine/error.h"
 #include "engine/host_import.h"
+#include "runtime/byte_range.h"
 #include "runtime/estimator_slot.h"
 #include "runtime/model/shapes.h"
 
@@ -130,13 +131,14 @@ struct Estimator::Impl {
     return ended;
   }
 
+  bool stagingOverlaps(const void* begin, uint64_t bytes) const {
+    return std::any_of(slots.begin(), slots.end(),
+                       [&](const auto& slot) { return slot->stagingOverlaps(begin, bytes); });
+  }
+
   bool pointsIntoStaging(const Frame& frame) const {
-    auto begin = reinterpret_cast<uintptr_t>(frame.pixels), old = reinterpret_cast<uintptr_t>(retired);
     uint64_t bytes = frame.layout.spannedBytes();
-    if (retired && begin < old + retired_bytes && old < begin + bytes) return true;
-    for (const auto& slot : slots)
-      if (slot->stagingOverlaps(frame.pixels, bytes)) return true;
-    return false;
+    return (retired && overlaps(frame.pixels, bytes, retired, retired_bytes)) || stagingOverlaps(frame.pixels, bytes);
   }
 
   // The slot whose staging already holds `frame` (written in place), or null
@@ -176,15 +178,12 @@ struct Estimator::Impl {
     if (reinterpret_cast<uintptr_t>(begin) + bytes < reinterpret_cast<uintptr_t>(begin))
       throw Error("Estimator::registerHostMemory: the range of " + std::to_string(bytes) +
                   " bytes runs past the end of the address space");
-    for (const auto& import : imports) {
-      auto a = reinterpret_cast<uintptr_t>(begin), b = reinterpret_cast<uintptr_t>(import->begin());
-      if (a < b + import->bytes() && b < a + bytes)
+    for (const auto& import : imports)
+      if (overlaps(begin, bytes, import->begin(), import->bytes()))
         throw Error("Estimator::registerHostMemory: the range overlaps one registered already (" +
                     std::to_string(import->bytes()) + " bytes); unregister that first");
-    }
-    for (const auto& slot : slots)
-      if (slot->stagingOverlaps(begin, bytes))
-        throw Error("Estimator::registerHostMemory: the range overlaps vkpose's own staging memory");
+    if (stagingOverlaps(begin, bytes))
+      throw Error("Estimator::registerHostMemory: the range overlaps vkpose's own staging memory");
   }
 
   void replan(int size) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "engine/error.h"
+#include "runtime/byte_range.h"
 
 namespace vkpose {
 
@@ -138,9 +139,7 @@ void FrameSlot::submitStaged(const FrameLayout& layout, Ticket ticket) {
 }
 
 bool FrameSlot::stagingOverlaps(const void* begin, uint64_t bytes) const {
-  if (!staging_ || bytes == 0) return false;
-  auto first = reinterpret_cast<uintptr_t>(begin), own = reinterpret_cast<uintptr_t>(staging_.mapped());
-  return first < own + staging_.size() && own < first + bytes;
+  return staging_ && overlaps(begin, bytes, staging_.mapped(), staging_.size());
 }
 
 void FrameSlot::submit(const GpuFrame& frame, Ticket ticket) { submitReadInPlace(frame, ctx_.queue(), ticket); }
