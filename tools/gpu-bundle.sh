@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Collects the GPU-side binaries (tests, vkpose-info, vkpose-bench) of a release build into
+# Collects the GPU-side binaries (tests, vkpose-info, vkpose-bench, vkpose-sync-probe) of a release build into
 # .gpu-bundle/, stripped, for a machine that has a Vulkan driver but no build
 # tools: they link only libvulkan and the C/C++ runtime.
 set -euo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build/release}
 rm -rf .gpu-bundle && mkdir -p .gpu-bundle
 # GPU-side tests only: the converter's tests are offline and link protobuf.
-binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info "$build"/bench/vkpose-bench)
+binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info "$build"/bench/vkpose-bench "$build"/bench/vkpose-sync-probe)
 for src in tests/engine/test_*.cpp tests/ops/test_*.cpp tests/model/test_*.cpp tests/reference/test_*.cpp \
            tests/runtime/test_*.cpp; do
   binaries+=("$build/tests/$(basename "$src" .cpp)")
