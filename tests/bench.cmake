@@ -60,12 +60,18 @@ vkpose_cli_test(bench_too_many_copy_threads EXIT 2 EXPECT "--copy-threads must l
 vkpose_cli_test(bench_missing_image REQUIRES onnx_vkpose EXIT 1 EXPECT "cannot read image .*no-such.jpg"
   COMMAND ${bench} --sizes 129 --image ${bench_out}/no-such.jpg)
 
-# vkpose-sync-probe: with barriers every element must equal the phase count
-# (0 wrong, 0 abandoned waits); the grid barrier is timed but not checked, as
+# vkpose-sync-probe: with barriers or events every element must equal the
+# phase count (0 wrong, 0 abandoned waits); the grid barrier is timed but not checked, as
 # Vulkan does not promise that a dispatch's workgroups run at the same time.
-vkpose_cli_test(sync_probe_barriers_order_phases EXIT 0
-  EXPECT " 2 +barriers +[0-9.]+ +[0-9.]+ +-?[0-9.]+ +0 +0"
-  COMMAND $<TARGET_FILE:vkpose-sync-probe> --workgroups 2 --phases 4 --repeats 2 --local-size 64)
+# The probe is run once per checked row: a pass expression matches any one line.
+set(sync_probe_quick $<TARGET_FILE:vkpose-sync-probe> --workgroups 2 --phases 4 --repeats 2 --local-size 64)
+set(sync_probe_right "+[0-9.]+ +[0-9.]+ +-?[0-9.]+ +0 +0")
+vkpose_cli_test(sync_probe_barriers_order_phases EXIT 0 EXPECT " 2 +barriers ${sync_probe_right}"
+  COMMAND ${sync_probe_quick})
+vkpose_cli_test(sync_probe_barriers_order_two_chains EXIT 0 EXPECT " 2 +2 x barriers ${sync_probe_right}"
+  COMMAND ${sync_probe_quick})
+vkpose_cli_test(sync_probe_events_order_two_chains EXIT 0 EXPECT " 2 +2 x events ${sync_probe_right}"
+  COMMAND ${sync_probe_quick})
 vkpose_cli_test(sync_probe_bad_local_size EXIT 2 EXPECT "--local-size must be a multiple of 32 in 32..1024"
   COMMAND $<TARGET_FILE:vkpose-sync-probe> --local-size 48)
 vkpose_cli_test(sync_probe_phases_out_of_range EXIT 2 EXPECT "--phases must lie in 2..1024, got 1"
@@ -73,7 +79,8 @@ vkpose_cli_test(sync_probe_phases_out_of_range EXIT 2 EXPECT "--phases must lie 
 vkpose_cli_test(sync_probe_bad_option EXIT 2 EXPECT "unknown argument '--frobnicate'"
   COMMAND $<TARGET_FILE:vkpose-sync-probe> --frobnicate)
 
-foreach(t sync_probe_barriers_order_phases sync_probe_bad_local_size sync_probe_phases_out_of_range sync_probe_bad_option
+foreach(t sync_probe_barriers_order_phases sync_probe_barriers_order_two_chains sync_probe_events_order_two_chains
+          sync_probe_bad_local_size sync_probe_phases_out_of_range sync_probe_bad_option
           bench_quick_run bench_compare_onnxruntime bench_onnxruntime_without_node bench_bad_option
           bench_sizes_not_numbers bench_invalid_size bench_size_out_of_range bench_missing_model bench_not_a_model
           bench_bad_frame bench_frame_too_large bench_bad_precision bench_too_many_in_flight bench_missing_image)
