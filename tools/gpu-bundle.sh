@@ -8,9 +8,19 @@ build=${1:-build/release}
 rm -rf .gpu-bundle && mkdir -p .gpu-bundle
 # GPU-side tests only: the converter's tests are offline and link protobuf.
 binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info "$build"/bench/vkpose-bench "$build"/bench/vkpose-sync-probe)
+# Test binaries that never create a device are left out too: they run here
+# already, and the device tool carries at most 64 MiB with the source tree.
+cpu_only=(test_model_load test_model_validate test_shapes test_summary test_weight_layout test_reference_ops
+          test_memory_plan test_suballocator test_frame_mapping test_parallel_copy test_model_reference test_device_select)
+isCpuOnly() {
+  local n
+  for n in "${cpu_only[@]}"; do [ "$n" = "$1" ] && return 0; done
+  return 1
+}
 for src in tests/engine/test_*.cpp tests/ops/test_*.cpp tests/model/test_*.cpp tests/reference/test_*.cpp \
            tests/runtime/test_*.cpp; do
-  binaries+=("$build/tests/$(basename "$src" .cpp)")
+  name=$(basename "$src" .cpp)
+  isCpuOnly "$name" || binaries+=("$build/tests/$name")
 done
 for f in "${binaries[@]}"; do
   [ -x "$f" ] || { echo "gpu-bundle: $f is missing (build first)" >&2; exit 1; }
