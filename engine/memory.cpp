@@ -143,6 +143,16 @@ Allocation Allocator::allocate(const VkMemoryRequirements& req, uint32_t memory_
   return {index, offset.value(), size};
 }
 
+bool Allocator::mapsAddress(const void* begin, uint64_t bytes) const {
+  auto first = reinterpret_cast<uintptr_t>(begin);
+  for (const auto& block : blocks_) {
+    if (!block->mapped) continue;
+    auto block_first = reinterpret_cast<uintptr_t>(block->mapped);
+    if (bytes > 0 && first < block_first + block->ranges.capacity() && block_first < first + bytes) return true;
+  }
+  return false;
+}
+
 void Allocator::free(const Allocation& allocation) {
   blocks_.at(allocation.block)->ranges.free(allocation.offset);
   --live_buffers_;

@@ -85,6 +85,11 @@ class Allocator {
 
   Buffer createBuffer(uint64_t size, MemoryUsage usage, VkBufferUsageFlags extra_usage = 0);
   MemoryStats stats() const;
+  // Whether host addresses [begin, begin + bytes) share a byte with memory
+  // this allocator mapped: live buffers and freed ones alike, as blocks stay
+  // mapped until the allocator goes. The runtime refuses such pointers as
+  // frames from the caller (a freed staging buffer's bytes are stale).
+  bool mapsAddress(const void* begin, uint64_t bytes) const;
   VkDevice device() const { return device_; }
 
  private:

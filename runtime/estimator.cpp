@@ -120,25 +120,13 @@ struct Estimator::Impl {
     FrameLayout layout;
   };
   std::optional<Acquired> acquired;
-  // The last acquired frame's bytes after it ended: its staging may since
-  // have been freed (grown), so reading it would read memory vkpose reuses.
-  const uint8_t* retired = nullptr;
-  uint64_t retired_bytes = 0;
 
-  std::optional<Acquired> endAcquisition() {
-    std::optional<Acquired> ended = std::exchange(acquired, std::nullopt);
-    if (ended) retired = ended->pixels, retired_bytes = ended->layout.requiredBytes();
-    return ended;
-  }
+  std::optional<Acquired> endAcquisition() { return std::exchange(acquired, std::nullopt); }
 
-  bool stagingOverlaps(const void* begin, uint64_t bytes) const {
-    return std::any_of(slots.begin(), slots.end(),
-                       [&](const auto& slot) { return slot->stagingOverlaps(begin, bytes); });
-  }
-
-  bool pointsIntoStaging(const Frame& frame) const {
-    uint64_t bytes = frame.layout.spannedBytes();
-    return (retired && overlaps(frame.pixels, bytes, retired, retired_bytes)) || stagingOverlaps(frame.pixels, bytes);
+  // Staging now or before (a replaced staging buffer's bytes stay mapped but
+  // are stale or reused), or any other memory vkpose mapped.
+  bool pointsIntoVkposeMemory(const void* begin, uint64_t bytes) const {
+    return ctx->allocator().mapsAddress(begin, bytes);
   }
 
   // The slot whose staging already holds `frame` (written in place), or null
@@ -152,7 +140,7 @@ struct Estimator::Impl {
                     " it was acquired for; acquire it for the layout you submit");
       return ended->slot;
     }
-    if (pointsIntoStaging(frame))
+    if (pointsIntoVkposeMemory(frame.pixels, frame.layout.spannedBytes()))
       throw Error(
           "Estimator::submit: the frame's pixels point into vkpose's staging memory but are not the frame acquired now; an acquired frame is valid only until the next submit, estimate, acquireFrame, setInputSize or forgetGpuFrame: acquire another");
     return nullptr;
@@ -182,7 +170,7 @@ struct Estimator::Impl {
       if (overlaps(begin, bytes, import->begin(), import->bytes()))
         throw Error("Estimator::registerHostMemory: the range overlaps one registered already (" +
                     std::to_string(import->bytes()) + " bytes); unregister that first");
-    if (stagingOverlaps(begin, bytes))
+    if (pointsIntoVkposeMemory(begin, bytes))
       throw Error("Estimator::registerHostMemory: the range overlaps vkpose's own staging memory");
   }
 

@@ -138,10 +138,6 @@ void FrameSlot::submitStaged(const FrameLayout& layout, Ticket ticket) {
   submitRecordings(host_frame_queue_, frame_in, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, ticket);
 }
 
-bool FrameSlot::stagingOverlaps(const void* begin, uint64_t bytes) const {
-  return staging_ && overlaps(begin, bytes, staging_.mapped(), staging_.size());
-}
-
 void FrameSlot::submit(const GpuFrame& frame, Ticket ticket) { submitReadInPlace(frame, ctx_.queue(), ticket); }
 
 void FrameSlot::submitImported(const GpuFrame& frame, Ticket ticket) {

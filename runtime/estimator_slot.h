@@ -81,8 +81,6 @@ class FrameSlot {
   uint8_t* stagingFor(const FrameLayout& layout);
   // Submits the frame the caller wrote into stagingFor(layout): no copy.
   void submitStaged(const FrameLayout& layout, Ticket ticket);
-  // Whether [begin, begin + bytes) overlaps the staging memory.
-  bool stagingOverlaps(const void* begin, uint64_t bytes) const;
   // A frame on the GPU, read in place; throws for a bad GpuFrame.
   void submit(const GpuFrame& frame, Ticket ticket);
   // A host frame the GPU reads from imported host memory (the buffer of a
