@@ -9,6 +9,7 @@ set -uo pipefail
 out=${OUT:-/tmp/vkpose-out}
 mkdir -p "$out"
 bundle=${VKPOSE_BUNDLE:-.gpu-bundle}  # the bundle folder (tools/gpu-bundle.sh)
+bash "$(dirname "$0")/gpu-unpack.sh" "$bundle" || { echo "cannot unpack $bundle" >&2; exit 1; }
 bench="$bundle/vkpose-bench"
 [ -x "$bench" ] || { echo "gpu-bench: $bench is missing (run tools/gpu-bundle.sh on the build machine)" >&2; exit 1; }
 export VKPOSE_PIPELINE_CACHE=${VKPOSE_PIPELINE_CACHE:-/tmp/vkpose-pipeline-cache.bin}

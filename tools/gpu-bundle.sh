@@ -26,7 +26,7 @@ for f in "${binaries[@]}"; do
   [ -x "$f" ] || { echo "gpu-bundle: $f is missing (build first)" >&2; exit 1; }
   strip -o ".gpu-bundle/$(basename "$f")" "$f"
 done
-cp tools/gpu-verify.sh tools/gpu-bench.sh .gpu-bundle/
+cp tools/gpu-verify.sh tools/gpu-bench.sh tools/gpu-unpack.sh .gpu-bundle/
 # The real-model tests read a converted model and the committed photos/golden files.
 "$build/converter/vkpose-convert" models/posenet-mobilenet-v1-075.onnx -o .gpu-bundle/posenet.vkpose >/dev/null
 for f in .gpu-bundle/*; do
@@ -34,4 +34,7 @@ for f in .gpu-bundle/*; do
     echo "gpu-bundle: $f links more than libvulkan and the C/C++ runtime:" >&2; ldd "$f" >&2; exit 1
   fi
 done
+# Packed with xz (49 MiB -> 13): with the tree and .gl the carry must stay
+# under 64 MiB. gpu-verify.sh and gpu-bench.sh unpack them (gpu-unpack.sh).
+xz -T0 -6 -f "${binaries[@]/#*\//.gpu-bundle/}"
 du -sh .gpu-bundle

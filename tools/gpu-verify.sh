@@ -5,6 +5,7 @@ set -uo pipefail
 out=${OUT:-/tmp/vkpose-out}
 mkdir -p "$out"
 bundle=.gpu-bundle
+bash "$(dirname "$0")/gpu-unpack.sh" "$bundle" || { echo "cannot unpack $bundle" >&2; exit 1; }
 export VKPOSE_VALIDATION=1 VKPOSE_PIPELINE_CACHE=/tmp/vkpose-pipeline-cache.bin
 export VKPOSE_TEST_MODEL="$PWD/$bundle/posenet.vkpose" VKPOSE_TEST_DATA="$PWD/tests/data"
 if ! "$bundle/vkpose-info" >/dev/null 2>&1 && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
