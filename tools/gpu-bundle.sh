@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
+command -v xz >/dev/null || { echo "gpu-bundle: xz is missing (apt-get install xz-utils)" >&2; exit 1; }
 rm -rf .gpu-bundle && mkdir -p .gpu-bundle
 # GPU-side tests only: the converter's tests are offline and link protobuf.
 binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info "$build"/bench/vkpose-bench "$build"/bench/vkpose-sync-probe)
