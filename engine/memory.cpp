@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "engine/address_range.h"
 #include "engine/error.h"
 
 namespace vkpose {
@@ -144,13 +145,9 @@ Allocation Allocator::allocate(const VkMemoryRequirements& req, uint32_t memory_
 }
 
 bool Allocator::mapsAddress(const void* begin, uint64_t bytes) const {
-  auto first = reinterpret_cast<uintptr_t>(begin);
-  for (const auto& block : blocks_) {
-    if (!block->mapped) continue;
-    auto block_first = reinterpret_cast<uintptr_t>(block->mapped);
-    if (bytes > 0 && first < block_first + block->ranges.capacity() && block_first < first + bytes) return true;
-  }
-  return false;
+  return std::any_of(blocks_.begin(), blocks_.end(), [&](const auto& block) {
+    return block->mapped && overlaps(begin, bytes, block->mapped, block->ranges.capacity());
+  });
 }
 
 void Allocator::free(const Allocation& allocation) {

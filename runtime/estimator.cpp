@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "engine/address_range.h"
 #include "engine/error.h"
 #include "engine/host_import.h"
-#include "runtime/byte_range.h"
 #include "runtime/estimator_slot.h"
 #include "runtime/model/shapes.h"
 

@@ -5,7 +5,6 @@
 #include <cstdint>
 
 #include "engine/error.h"
-#include "runtime/byte_range.h"
 
 namespace vkpose {
 

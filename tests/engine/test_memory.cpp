@@ -38,6 +38,25 @@ TEST_F(Memory, FreedSpaceIsReused) {
   EXPECT_EQ(allocator.stats().blocks, 1u);
 }
 
+// Mapped bytes stay the allocator's after their buffer is freed (blocks stay
+// mapped), which is how the runtime refuses stale staging pointers.
+TEST_F(Memory, MapsAddressCoversLiveAndFreedMappedBuffers) {
+  Allocator allocator(ctx().physicalDevice(), ctx().device(), 1u << 20);
+  const uint8_t* freed = nullptr;
+  {
+    Buffer upload = allocator.createBuffer(4096, MemoryUsage::Upload);
+    ASSERT_TRUE(upload.hostVisible());
+    EXPECT_TRUE(allocator.mapsAddress(upload.mapped(), 4096));
+    EXPECT_TRUE(allocator.mapsAddress(upload.mapped() + 4095, 1));
+    EXPECT_TRUE(allocator.mapsAddress(upload.mapped() - 16, 17)) << "a range ending on the buffer's first byte";
+    freed = upload.mapped();
+  }
+  EXPECT_TRUE(allocator.mapsAddress(freed, 4096));
+  EXPECT_FALSE(allocator.mapsAddress(freed, 0)) << "an empty range shares no byte";
+  std::vector<uint8_t> own(4096);
+  EXPECT_FALSE(allocator.mapsAddress(own.data(), own.size()));
+}
+
 TEST_F(Memory, HostVisibleWriteThenRead) {
   Buffer upload = ctx().allocator().createBuffer(1000, MemoryUsage::Upload);
   Buffer readback = ctx().allocator().createBuffer(1000, MemoryUsage::Readback);
