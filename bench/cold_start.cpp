@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bench/frame_source.h"
+#include "bench/precision_choice.h"
 #include "bench/process.h"
 #include "runtime/estimator.h"
 
@@ -83,7 +84,7 @@ ColdStart measureColdStart(const BenchOptions& options, const std::string& model
   std::string cache = pattern + "/pipeline-cache.bin";
   std::vector<std::string> argv = {exe, "--cold-start-child", "--model", model_path, "--sizes", std::to_string(size),
                                    "--frame", std::to_string(options.frame_width) + "x" + std::to_string(options.frame_height),
-                                   "--precision", options.fp16 ? "fp16" : "fp32", "--in-flight",
+                                   "--precision", precisionArgument(options.fp16), "--in-flight",
                                    std::to_string(options.in_flight)};
   if (!options.image.empty()) argv.insert(argv.end(), {"--image", options.image});
   std::vector<std::pair<std::string, std::string>> overrides = {{"VKPOSE_PIPELINE_CACHE", cache}};
@@ -106,7 +107,7 @@ int runColdStartChild(const BenchOptions& options, Clock::time_point main_start)
   EstimatorOptions o;
   o.model_path = options.model;
   o.input_size = options.sizes.at(0);
-  o.precision = options.fp16 ? Precision::FP16Storage : Precision::FP32;
+  o.precision = estimatorPrecision(options.fp16);
   o.frames_in_flight = options.in_flight;
   Clock::time_point before = Clock::now();
   Estimator estimator(o);

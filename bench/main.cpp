@@ -14,6 +14,7 @@
 #include "bench/measure.h"
 #include "bench/onnxruntime.h"
 #include "bench/options.h"
+#include "bench/precision_choice.h"
 #include "bench/process.h"
 #include "bench/report.h"
 #include "runtime/ops/decode.h"
@@ -49,7 +50,7 @@ int run(BenchOptions options, const std::vector<std::string>& argv) {
   int cold_size = coldStartSize(options);
   if (cold_size != 0) checkSize(cold_size, model);
 
-  MeasureSettings settings{options.model, options.fp16 ? Precision::FP16Storage : Precision::FP32,
+  MeasureSettings settings{options.model, estimatorPrecision(options.fp16),
                            options.in_flight, options.iterations, options.warmup, options.per_layer,
                            options.fence_spin_us, options.copy_threads};
   Measurer measurer(settings, frame, options.sizes.front(), progress);
@@ -57,7 +58,7 @@ int run(BenchOptions options, const std::vector<std::string>& argv) {
   r.env = describeEnvironment(measurer.estimator().context(), argv);
   r.model_path = options.model;
   r.model_nodes = int(model.nodes.size());
-  r.precision = options.fp16 ? "fp16 (storage)" : "fp32";
+  r.precision = precisionLabel(measurer.estimator().precision(), !options.fp16);
   r.frame_width = frame.width;
   r.frame_height = frame.height;
   r.frame_source = frame.source;

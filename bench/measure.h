@@ -23,7 +23,7 @@ namespace vkpose::bench {
 
 struct MeasureSettings {
   std::string model_path;
-  Precision precision = Precision::FP32;
+  std::optional<Precision> precision;  // unset: the Estimator's default
   int in_flight = 2;
   int iterations = 100;
   int warmup = 3;

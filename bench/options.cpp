@@ -82,7 +82,8 @@ BenchOptions parseBenchOptions(const std::vector<std::string>& args) {
       const std::string& p = valueAfter(args, i);
       if (p == "fp32") o.fp16 = false;
       else if (p == "fp16") o.fp16 = true;
-      else throw std::invalid_argument("--precision expects fp32 or fp16, got '" + p + "'");
+      else if (p == "auto") o.fp16.reset();
+      else throw std::invalid_argument("--precision expects auto, fp32 or fp16, got '" + p + "'");
     }
     else if (a == "--iterations") o.iterations = parseIntIn(a, valueAfter(args, i), 1, 1000000);
     else if (a == "--warmup") o.warmup = parseIntIn(a, valueAfter(args, i), 0, 1000000);
@@ -113,7 +114,7 @@ int coldStartSize(const BenchOptions& options) {
 
 const char* benchUsage() {
   return "usage: vkpose-bench [--model M.vkpose] [--sizes 161,257,385,513,641,801] [--frame 1280x720]\n"
-         "                    [--in-flight 2] [--precision fp32|fp16] [--iterations 100] [--warmup 3]\n"
+         "                    [--in-flight 2] [--precision auto|fp32|fp16] [--iterations 100] [--warmup 3]\n"
          "                    [--json OUT.json] [--plot OUT.png] [--image PHOTO]\n"
          "                    [--cold-start-size 257 | --no-cold-start] [--driver-shader-cache]\n"
          "                    [--no-per-layer] [--fence-spin-us N] [--copy-threads 1]\n"

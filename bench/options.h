@@ -17,7 +17,7 @@ struct BenchOptions {
   int in_flight = 2;                            // frames in flight for the throughput run
   std::optional<int> fence_spin_us;             // EstimatorOptions::fence_spin_us; unset: its default
   int copy_threads = 1;                         // EstimatorOptions::copy_threads
-  bool fp16 = false;                            // Precision::FP16Storage
+  std::optional<bool> fp16;                     // --precision fp16 / fp32; unset (auto): the Estimator's default
   int iterations = 100;                         // measured frames per size and measurement
   int warmup = 3;                               // frames before measuring, per size and measurement
   bool per_layer = true;                        // the extra PerLayer run

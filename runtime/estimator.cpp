@@ -100,6 +100,7 @@ int chooseInputSize(int region_width, int region_height, int output_stride, int 
 
 struct Estimator::Impl {
   EstimatorOptions options;
+  Precision precision = Precision::FP32;  // options.precision, or the device's preferred one
   std::unique_ptr<Context> ctx;
   Model model;
   int input_size = 0;
@@ -216,7 +217,20 @@ std::chrono::microseconds fenceSpin(const EstimatorOptions& options, const Capab
   return std::chrono::microseconds(caps.device_type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 0 : 2000);
 }
 
+Precision choosePrecision(const EstimatorOptions& options, const Context& ctx) {
+  if (!options.precision) return preferredPrecision(ctx.caps());
+  if (!deviceSupports(ctx, *options.precision))
+    throw Error(std::string("Estimator: device ") + ctx.caps().device_name + " does not support precision " +
+                precisionSuffix(*options.precision));
+  return *options.precision;
+}
+
 }  // namespace
+
+Precision preferredPrecision(const Capabilities& caps) {
+  bool gpu = caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU;
+  return gpu && caps.storage_16bit ? Precision::FP16Storage : Precision::FP32;
+}
 
 Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<Impl>()) {
   checkOptions(options);
@@ -229,10 +243,8 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
   checkHostOptions(options);
   impl_->copy = std::make_unique<ParallelCopy>(options.copy_threads);
   impl_->ctx = makeContext(options);
-  if (!deviceSupports(*impl_->ctx, options.precision))
-    throw Error(std::string("Estimator: device ") + impl_->ctx->caps().device_name + " does not support precision " +
-                precisionSuffix(options.precision));
-  SlotConfig config{options.precision,
+  impl_->precision = choosePrecision(options, *impl_->ctx);
+  SlotConfig config{impl_->precision,
                     options.resize,
                     options.roi,
                     PixelNormalisation::fromMetadata(impl_->model.metadata),
@@ -405,5 +417,7 @@ EstimatorMemory Estimator::memory() const {
 const Model& Estimator::model() const { return impl_->model; }
 
 Context& Estimator::context() { return *impl_->ctx; }
+
+Precision Estimator::precision() const { return impl_->precision; }
 
 }  // namespace vkpose

@@ -49,7 +49,7 @@ vkpose_cli_test(bench_bad_frame EXIT 2 EXPECT "--frame expects WIDTHxHEIGHT like
   COMMAND ${bench} --frame 1280by720)
 vkpose_cli_test(bench_frame_too_large EXIT 2 EXPECT "--frame 20000x720: each side must lie in 1..16384"
   COMMAND ${bench} --frame 20000x720)
-vkpose_cli_test(bench_bad_precision EXIT 2 EXPECT "--precision expects fp32 or fp16, got 'int8'"
+vkpose_cli_test(bench_bad_precision EXIT 2 EXPECT "--precision expects auto, fp32 or fp16, got 'int8'"
   COMMAND ${bench} --precision int8)
 vkpose_cli_test(bench_too_many_in_flight EXIT 2 EXPECT "--in-flight must lie in 1..8, got 9"
   COMMAND ${bench} --in-flight 9)

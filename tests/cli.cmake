@@ -7,14 +7,15 @@ set(images ${PROJECT_SOURCE_DIR}/tests/data/images)
 set(bad ${PROJECT_SOURCE_DIR}/tests/data/bad)
 set(run $<TARGET_FILE:vkpose> run --model ${model})
 
+# fp32: the golden keypoints' bound is fp32's (the default is fp16 on GPUs).
 vkpose_cli_test(vkpose_run_pose REQUIRES onnx_vkpose SETUP vkpose_run_outputs EXIT 0 EXPECT "pose score"
-  COMMAND ${run} --image ${images}/pose.jpg --json ${cli}/pose.json --draw ${cli}/pose.png)
+  COMMAND ${run} --fp32 --image ${images}/pose.jpg --json ${cli}/pose.json --draw ${cli}/pose.png)
 vkpose_cli_test(vkpose_run_matches_golden REQUIRES vkpose_run_outputs EXPECT "PASS"
   COMMAND node ${PROJECT_SOURCE_DIR}/tools/oracle/check-keypoints.js ${cli}/pose.json pose.jpg 257)
 vkpose_cli_test(vkpose_run_drew_a_png REQUIRES vkpose_run_outputs
   COMMAND sh -c "test -s '${cli}/pose.png'")
 vkpose_cli_test(vkpose_run_off_centre_385 REQUIRES onnx_vkpose EXIT 0 EXPECT "pose score"
-  COMMAND ${run} --image ${images}/messi5.jpg --input-size 385 --json ${cli}/messi5.json)
+  COMMAND ${run} --fp32 --image ${images}/messi5.jpg --input-size 385 --json ${cli}/messi5.json)
 set_tests_properties(vkpose_run_off_centre_385 PROPERTIES FIXTURES_SETUP vkpose_run_messi)
 vkpose_cli_test(vkpose_run_off_centre_matches_golden REQUIRES vkpose_run_messi EXPECT "PASS"
   COMMAND node ${PROJECT_SOURCE_DIR}/tools/oracle/check-keypoints.js ${cli}/messi5.json messi5.jpg 385)
@@ -40,6 +41,8 @@ vkpose_cli_test(vkpose_run_not_a_model EXIT 1 EXPECT "is not a .vkpose model"
   COMMAND $<TARGET_FILE:vkpose> run --model ${PROJECT_SOURCE_DIR}/README.md --image ${images}/pose.jpg)
 vkpose_cli_test(vkpose_run_bad_option EXIT 2 EXPECT "unknown option '--frobnicate'"
   COMMAND $<TARGET_FILE:vkpose> run --frobnicate)
+vkpose_cli_test(vkpose_run_fp16_and_fp32 EXIT 2 EXPECT "--fp16 and --fp32 exclude each other"
+  COMMAND $<TARGET_FILE:vkpose> run --fp16 --model m --image i --fp32)
 vkpose_cli_test(vkpose_run_no_model EXIT 2 EXPECT "--model is required"
   COMMAND $<TARGET_FILE:vkpose> run --image ${images}/pose.jpg)
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <charconv>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +25,14 @@ T parseNumber(const std::string& flag, const std::string& text) {
   if (ec != std::errc() || end != text.data() + text.size() || text.empty())
     throw std::invalid_argument(flag + " expects a number, got '" + text + "'");
   return value;
+}
+
+// --fp16 or --fp32 (`flag`) into `fp16`; giving both is an error, since
+// the later one would silently win.
+inline void setPrecisionFlag(std::optional<bool>& fp16, const std::string& flag) {
+  bool want = flag == "--fp16";
+  if (fp16 && *fp16 != want) throw std::invalid_argument("--fp16 and --fp32 exclude each other");
+  fp16 = want;
 }
 
 }  // namespace vkpose::cli_args

@@ -9,6 +9,7 @@ namespace vkpose::view {
 namespace {
 
 using cli_args::parseNumber;
+using cli_args::setPrecisionFlag;
 using cli_args::valueAfter;
 
 void parseSize(const std::string& flag, const std::string& text, int& width, int& height) {
@@ -83,7 +84,7 @@ ViewerOptions parseViewerOptions(const std::vector<std::string>& args) {
     else if (a == "--min-confidence") o.min_confidence = parseNumber<float>(a, valueAfter(args, i));
     else if (a == "--background") o.background = true;
     else if (a == "--frames-in-flight") o.frames_in_flight = parseNumber<int>(a, valueAfter(args, i));
-    else if (a == "--fp16") o.fp16 = true;
+    else if (a == "--fp16" || a == "--fp32") setPrecisionFlag(o.fp16, a);
     else if (a == "--headless") o.headless = true;
     else if (a == "--out") o.out_dir = valueAfter(args, i);
     else if (a == "--frames") o.max_frames = parseNumber<int64_t>(a, valueAfter(args, i));
@@ -108,7 +109,8 @@ const char* viewerUsage() {
          "  --min-confidence S   keypoints below this score are not drawn (0.3)\n"
          "  --background         start in background mode (frames in flight; key b)\n"
          "  --frames-in-flight N background mode's frames in flight, 2..8 (3)\n"
-         "  --fp16               fp16 storage where the device has it\n"
+         "  --fp16, --fp32       precision (default: fp16 storage on GPUs that have it,\n"
+         "                       fp32 on CPU devices)\n"
          "  --headless           no window: write DIR/frame_NNNNNN.png and DIR/keypoints.json\n"
          "  --out DIR            headless output folder; with a window, where screenshots go (.)\n"
          "  --frames N           stop after N frames\n"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ struct ViewerOptions {
   float min_confidence = 0.3f;
   bool background = false;           // start in background mode (key b)
   int frames_in_flight = 3;          // background mode's estimator slots
-  bool fp16 = false;
+  std::optional<bool> fp16;          // --fp16 / --fp32; unset: the device's preferred precision
   bool headless = false;
   std::string out_dir;               // headless: required; window: where screenshots go (default ".")
   int64_t max_frames = 0;            // stop after this many frames; 0: never (window) / all (headless)

@@ -55,7 +55,9 @@ typedef struct vkpose_pose {
 typedef struct vkpose_options {
   const char* model_path; /* .vkpose file; required */
   int input_size;         /* default 257; (size - 1) % 16 == 0, 129..1025 */
-  int fp16;               /* default 0; non-zero: fp16 storage where the device has it */
+  /* default -1: the device's own (fp16 storage on GPUs that have it, fp32 on
+   * CPU devices); 0: fp32; 1: fp16 storage, refused where the device lacks it */
+  int fp16;
   int frames_in_flight;   /* default 2; 1..8 */
   /* default 0; non-zero: choose the input size from each frame's size (the
    * largest valid size not above its longer side, at most

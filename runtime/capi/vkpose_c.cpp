@@ -63,7 +63,8 @@ vkpose::EstimatorOptions toOptions(const vkpose_options& options) {
   o.model_path = options.model_path;
   o.input_size = options.input_size;
   o.frames_in_flight = options.frames_in_flight;
-  if (options.fp16) o.precision = vkpose::Precision::FP16Storage;
+  if (options.fp16 == 0) o.precision = vkpose::Precision::FP32;
+  if (options.fp16 == 1) o.precision = vkpose::Precision::FP16Storage;  // -1: the device's own
   if (options.input_size_from_frame) o.input_size_policy = vkpose::InputSizePolicy::FromFrame;
   o.max_auto_input_size = options.max_auto_input_size;
   if (options.fence_spin_us != -1) o.fence_spin_us = options.fence_spin_us;  // -1: the device's default
@@ -81,7 +82,7 @@ void vkpose_options_init(vkpose_options* options) {
   if (!options) return;
   options->model_path = nullptr;
   options->input_size = 257;
-  options->fp16 = 0;
+  options->fp16 = -1;
   options->frames_in_flight = 2;
   options->input_size_from_frame = 0;
   options->max_auto_input_size = 513;
@@ -93,6 +94,9 @@ vkpose_status vkpose_create(const vkpose_options* options, vkpose_estimator** ou
   if (!options || !out) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: options and out must not be NULL");
   *out = nullptr;
   if (!options->model_path) return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: model_path is NULL");
+  if (options->fp16 < -1 || options->fp16 > 1)
+    return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: fp16 " + std::to_string(options->fp16) +
+                                                   " is not -1 (the device's own), 0 (fp32) or 1 (fp16 storage)");
   if (options->fence_spin_us != -1 && (options->fence_spin_us < 0 || options->fence_spin_us > vkpose::kMaxFenceSpinUs))
     return fail(VKPOSE_ERROR_INVALID_ARGUMENT, "vkpose_create: fence_spin_us " + std::to_string(options->fence_spin_us) +
                                                    " is neither -1 (the device's default) nor within 0.." +

@@ -25,7 +25,7 @@ TEST(CApi, OptionsHaveDocumentedDefaults) {
   vkpose_options_init(&o);
   EXPECT_EQ(o.model_path, nullptr);
   EXPECT_EQ(o.input_size, 257);
-  EXPECT_EQ(o.fp16, 0);
+  EXPECT_EQ(o.fp16, -1);
   EXPECT_EQ(o.frames_in_flight, 2);
   EXPECT_EQ(o.input_size_from_frame, 0);
   EXPECT_EQ(o.max_auto_input_size, 513);
@@ -52,6 +52,18 @@ TEST(CApi, HostTuningOptionsReachTheEstimator) {
   EXPECT_EQ(set.copy_threads, 3);
 }
 
+// fp16: -1 leaves the precision to the device, 0 and 1 choose it.
+TEST(CApi, PrecisionOptionReachesTheEstimator) {
+  vkpose_options o;
+  vkpose_options_init(&o);
+  o.model_path = "model.vkpose";
+  EXPECT_FALSE(vkpose::capi::toOptions(o).precision.has_value());
+  o.fp16 = 0;
+  EXPECT_EQ(vkpose::capi::toOptions(o).precision, std::optional<vkpose::Precision>(vkpose::Precision::FP32));
+  o.fp16 = 1;
+  EXPECT_EQ(vkpose::capi::toOptions(o).precision, std::optional<vkpose::Precision>(vkpose::Precision::FP16Storage));
+}
+
 TEST(CApi, HostTuningOptionsOutOfRangeAreRefusedByName) {
   vkpose_options o;
   vkpose_options_init(&o);
@@ -72,6 +84,11 @@ TEST(CApi, HostTuningOptionsOutOfRangeAreRefusedByName) {
   refused("copy_threads 0 is outside 1..8");
   o.copy_threads = 9;
   refused("copy_threads 9 is outside 1..8");
+  o.copy_threads = 1;
+  o.fp16 = 2;
+  refused("fp16 2 is not -1 (the device's own), 0 (fp32) or 1 (fp16 storage)");
+  o.fp16 = -2;
+  refused("fp16 -2 is not -1");
 }
 
 TEST(CApi, NullArgumentsAreRefusedWithAMessage) {
@@ -171,6 +188,7 @@ vkpose_estimator* createOnTestModel(int frames_in_flight) {
   vkpose_options o;
   vkpose_options_init(&o);
   o.model_path = modelPath();
+  o.fp16 = 0;  // fp32: the golden keypoints' 0.01 px bound
   o.frames_in_flight = frames_in_flight;
   vkpose_estimator* est = nullptr;
   EXPECT_EQ(vkpose_create(&o, &est), VKPOSE_OK) << vkpose_error_message();
@@ -275,6 +293,7 @@ TEST(CApi, CopyThreadsAndFenceSpinKeepTheGoldenPose) {
   vkpose_options o;
   vkpose_options_init(&o);
   o.model_path = modelPath();
+  o.fp16 = 0;  // fp32: the golden keypoints' 0.01 px bound
   o.copy_threads = 3;
   o.fence_spin_us = 0;
   vkpose_estimator* est = nullptr;

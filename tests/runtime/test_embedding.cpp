@@ -253,6 +253,12 @@ TEST_F(Embedding, RefusesBadExternalDevicesClearly) {
 // Features count only where the host enabled them at vkCreateDevice.
 TEST_F(Embedding, Fp16OnlyWhereTheHostEnabledIt) {
   expectError([&] { estimator(1, Precision::FP16Storage); }, "does not support precision fp16s");
+  {
+    EstimatorOptions defaults;  // no precision: the device's preferred one, fp32 without 16-bit storage
+    defaults.model_path = test::testModelPath();
+    defaults.external_device = host_.external();
+    EXPECT_EQ(Estimator(defaults).precision(), Precision::FP32);
+  }
   HostDevice fp16_host(true);
   if (!fp16_host.fp16StorageEnabled()) GTEST_SKIP() << "the device has no 16-bit storage";
   EstimatorOptions options;

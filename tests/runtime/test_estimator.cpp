@@ -42,6 +42,7 @@ using test::optionsFor;
 
 TEST(Estimator, Fp32MatchesTheGoldenKeypointsAt257And385) {
   Estimator estimator(optionsFor(257));
+  EXPECT_EQ(estimator.precision(), Precision::FP32);
   for (int size : {257, 385}) {
     estimator.setInputSize(size);  // the same Model, no reload
     EXPECT_EQ(estimator.inputSize(), size);
@@ -65,6 +66,45 @@ TEST(Estimator, Fp16StorageShiftsKeypointsByAtMostOnePixel) {
     EXPECT_LE(shift, 1.0) << image;
   }
   expectNoValidationMessages(*estimator);
+}
+
+// The default precision by device class, on hand-made capability snapshots.
+TEST(PreferredPrecision, Fp16StorageOnGpusThatHaveItFp32Elsewhere) {
+  Capabilities caps;
+  caps.storage_16bit = true;
+  for (VkPhysicalDeviceType gpu : {VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU,
+                                   VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU}) {
+    caps.device_type = gpu;
+    EXPECT_EQ(preferredPrecision(caps), Precision::FP16Storage) << gpu;
+  }
+  caps.storage_16bit = false;  // e.g. a host device that did not enable 16-bit storage
+  EXPECT_EQ(preferredPrecision(caps), Precision::FP32);
+  caps.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+  caps.storage_16bit = true;
+  EXPECT_EQ(preferredPrecision(caps), Precision::FP32);
+}
+
+// Without a precision the Estimator runs at the device's preferred one and
+// keeps that precision's bound: the goldens' 0.01 px in fp32, 1 px mean in fp16.
+TEST(Estimator, RunsAtTheDevicesPreferredPrecisionByDefault) {
+  EstimatorOptions options = optionsFor();
+  options.precision.reset();
+  Estimator estimator(options);
+  Precision preferred = preferredPrecision(estimator.context().caps());
+  EXPECT_EQ(estimator.precision(), preferred);
+  std::printf("[ default  ] %s runs at %s\n", estimator.context().caps().device_name.c_str(),
+              precisionSuffix(preferred));
+  for (const char* image : {"pose.jpg", "messi5.jpg"}) {
+    Pose pose = estimator.estimate(rgbFrame(photo(image)));
+    if (preferred == Precision::FP32) {
+      expectGoldenPose(pose, image, 257);
+      continue;
+    }
+    double shift = meanShift(pose, goldenKeypoints(image, 257));
+    std::printf("[ golden   ] %s at 257 by default: mean keypoint shift %.3f source px\n", image, shift);
+    EXPECT_LE(shift, 1.0) << image;
+  }
+  expectNoValidationMessages(estimator);
 }
 
 // poll() until the pose arrives; the GPU is given a minute at most.

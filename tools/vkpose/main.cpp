@@ -37,7 +37,7 @@ int run(const RunOptions& o) {
   EstimatorOptions options;
   options.model_path = o.model;
   options.input_size = o.input_size;
-  if (o.fp16) options.precision = Precision::FP16Storage;
+  if (o.fp16) options.precision = *o.fp16 ? Precision::FP16Storage : Precision::FP32;
   Estimator estimator(options);
   Pose pose = estimator.estimate(Frame::packed(image.rgba.data(), image.width, image.height, PixelFormat::RGBA8));
   printPose(pose);

@@ -9,6 +9,7 @@ namespace vkpose::cli {
 namespace {
 
 using cli_args::parseNumber;
+using cli_args::setPrecisionFlag;
 using cli_args::valueAfter;
 
 }  // namespace
@@ -28,7 +29,7 @@ RunOptions parseRunOptions(const std::vector<std::string>& args) {
     else if (a == "--json") o.json_path = valueAfter(args, i);
     else if (a == "--draw") o.draw_path = valueAfter(args, i);
     else if (a == "--min-score") o.min_score = parseNumber<float>(a, valueAfter(args, i));
-    else if (a == "--fp16") o.fp16 = true;
+    else if (a == "--fp16" || a == "--fp32") setPrecisionFlag(o.fp16, a);
     else if (a == "-h" || a == "--help") o.help = true;
     else throw std::invalid_argument("unknown option '" + a + "'");
   }
@@ -39,10 +40,12 @@ RunOptions parseRunOptions(const std::vector<std::string>& args) {
 }
 
 const char* runUsage() {
-  return "usage: vkpose run --model M.vkpose --image I [--input-size N] [--fp16]\n"
+  return "usage: vkpose run --model M.vkpose --image I [--input-size N] [--fp16|--fp32]\n"
          "                  [--json OUT.json] [--draw OUT.png] [--min-score S]\n"
          "  Estimates one pose on the GPU and prints its 17 keypoints (frame pixels).\n"
          "  --input-size  model input, (N - 1) % 16 == 0, 129..1025 (257)\n"
+         "  --fp16, --fp32  precision (default: fp16 storage on GPUs that have it, fp32\n"
+         "                on CPU devices)\n"
          "  --json        COCO keypoint-results JSON\n"
          "  --draw        the image with the skeleton drawn over it (PNG)\n"
          "  --min-score   keypoints below this score are not drawn (0.3)\n";

@@ -1,6 +1,7 @@
 // `vkpose run` command line, parsed without side effects.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@ struct RunOptions {
   std::string model;
   std::string image;
   int input_size = 257;
-  bool fp16 = false;
+  std::optional<bool> fp16;  // --fp16 / --fp32; unset: the device's preferred precision
   std::string json_path;
   std::string draw_path;
   float min_score = 0.3f;  // keypoints drawn at or above this score

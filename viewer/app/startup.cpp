@@ -25,7 +25,7 @@ EstimatorOptions estimatorOptions(const ViewerOptions& options, const std::strin
   e.model_path = model_path;
   e.input_size = options.input_size;
   e.frames_in_flight = options.frames_in_flight;
-  if (options.fp16) e.precision = Precision::FP16Storage;
+  if (options.fp16) e.precision = *options.fp16 ? Precision::FP16Storage : Precision::FP32;
   return e;
 }
 

@@ -29,6 +29,9 @@ TEST(ViewerOptions, ParsesSourceAndFlags) {
   EXPECT_EQ(o.max_frames, 50);
   EXPECT_EQ(o.input_size, 161);
   EXPECT_EQ(o.source, "clip.mp4");
+  EXPECT_FALSE(o.fp16.has_value());  // the device's preferred precision
+  EXPECT_EQ(parseViewerOptions({"--fp16"}).fp16, std::optional<bool>(true));
+  EXPECT_EQ(parseViewerOptions({"--fp32", "--fp32"}).fp16, std::optional<bool>(false));
 }
 
 TEST(ViewerOptions, RefusesWhatCannotWork) {
@@ -37,6 +40,7 @@ TEST(ViewerOptions, RefusesWhatCannotWork) {
   EXPECT_THROW(parseViewerOptions({"a.jpg", "b.jpg"}), std::invalid_argument);
   EXPECT_THROW(parseViewerOptions({"--min-confidence", "2"}), std::invalid_argument);
   EXPECT_THROW(parseViewerOptions({"--size", "800"}), std::invalid_argument);
+  EXPECT_THROW(parseViewerOptions({"--fp32", "--fp16"}), std::invalid_argument);
   EXPECT_THROW(parseViewerOptions({"--headless", "--out", "d", "--script", "1:s"}), std::invalid_argument);
 }
 
