@@ -9,6 +9,10 @@
 #   bash tools/gpu-tune.sh VKPOSE_FUSE_DWPW 257,513 0 1
 #   bash tools/gpu-tune.sh VKPOSE_DW_TILE 257,513 8,4 2,1 1,1
 #     (depthwise 3x3 output pixels per invocation at stride 1,2; runtime/ops/depthwise.h)
+#   bash tools/gpu-tune.sh VKPOSE_WORKGROUP_2D 257,513 8,8 32,2 16,16
+#   bash tools/gpu-tune.sh VKPOSE_WORKGROUP_1D 257,513 64 128 256
+#     (workgroup sizes of conv2d, preprocessing and pool / depthwise and add;
+#     runtime/ops/epilogue.h)
 #   bash tools/gpu-tune.sh VKPOSE_LOAD_PATH 257,513 storage texel
 #     (how conv2d, depthwise 3x3 and pointwise read inputs, runtime/ops/load_path.h)
 #   VKPOSE_TUNE_ARGS="--precision fp16" bash tools/gpu-tune.sh VKPOSE_POINTWISE_COOPMAT 257,513 0 2,1,2

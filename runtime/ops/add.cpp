@@ -1,5 +1,6 @@
 #include "runtime/ops/add.h"
 
+#include "engine/context.h"
 #include "engine/error.h"
 #include "engine/recorder.h"
 
@@ -19,7 +20,7 @@ VKPOSE_PUSH_CONSTANTS(AddPush);
 PipelineDesc addDesc(Context& ctx, Precision precision, const Epilogue& epilogue) {
   requirePrecision(ctx, precision);
   validateEpilogue(epilogue, "Add");
-  return {variantName("add", epilogue.activation, precision), 3, sizeof(AddPush), workgroup1D(ctx), {}};
+  return {variantName("add", epilogue.activation, precision), 3, sizeof(AddPush), workgroup1D(ctx.caps()), {}};
 }
 
 }  // namespace

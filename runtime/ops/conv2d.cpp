@@ -93,7 +93,7 @@ uint32_t pixelsPerInvocation(const Capabilities& caps) {
 PipelineDesc conv2dDesc(Context& ctx, Precision precision, const Epilogue& epilogue) {
   requirePrecision(ctx, precision);
   validateEpilogue(epilogue, "Conv2d");
-  PipelineDesc desc{variantName("conv2d", epilogue.activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx),
+  PipelineDesc desc{variantName("conv2d", epilogue.activation, precision), 4, sizeof(Conv2dPush), workgroup2D(ctx.caps()),
                     {kOutBlocksPerInvocation, pixelsPerInvocation(ctx.caps())}};
   applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 1, 2});  // input, weights, bias
   return desc;

@@ -72,9 +72,9 @@ PipelineDesc depthwiseDesc(Context& ctx, const DepthwiseParams& params, Precisio
   requirePrecision(ctx, precision);
   const ConvParams& w = params.window;
   if (!fitsDepthwise3x3(w))
-    return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx), {}};
+    return {variantName("dwconv", activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx.caps()), {}};
   std::string family = std::string("dw3x3_s") + std::to_string(w.stride_h);
-  PipelineDesc desc{variantName(family, activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx),
+  PipelineDesc desc{variantName(family, activation, precision), 4, sizeof(DepthwisePush), workgroup1D(ctx.caps()),
                     {uint32_t(depthwiseTileWidth(ctx.caps(), w.stride_h))}};
   applyLoadPath(desc, defaultLoadPath(ctx.caps()), precision, {0, 1, 2});  // input, weights, bias
   return desc;

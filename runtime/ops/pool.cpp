@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "engine/context.h"
 #include "engine/error.h"
 #include "engine/recorder.h"
 #include "runtime/ops/epilogue.h"
@@ -43,7 +44,7 @@ PipelineDesc poolDesc(Context& ctx, const PoolParams& params, Precision precisio
   validatePoolParams(params);
   requirePrecision(ctx, precision);
   std::string shader = std::string("pool_") + modeSuffix(params.mode) + "_" + precisionSuffix(precision);
-  return {shader, 2, sizeof(PoolPush), workgroup2D(ctx), {}};
+  return {shader, 2, sizeof(PoolPush), workgroup2D(ctx.caps()), {}};
 }
 
 }  // namespace

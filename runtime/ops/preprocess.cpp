@@ -43,7 +43,7 @@ PipelineDesc preprocessDesc(Context& ctx, Precision precision, const char* sourc
   requirePrecision(ctx, precision);
   Precision storage = precision == Precision::FP16Arith ? Precision::FP16Storage : precision;
   PipelineDesc desc{std::string("preprocess_") + source + "_" + precisionSuffix(storage), 2,
-                    sizeof(PreprocessPush), workgroup2D(ctx), {}, {}};
+                    sizeof(PreprocessPush), workgroup2D(ctx.caps()), {}, {}};
   if (std::string(source) == "sampled") desc.image_bindings = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
   if (std::string(source) == "storage") desc.image_bindings = {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE};
   if (!desc.image_bindings.empty()) desc.storage_buffers = 1;

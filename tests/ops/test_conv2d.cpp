@@ -198,5 +198,39 @@ TEST_F(Conv2dRecordTest, OutputShapeMismatchThrows) {
   expectError([&] { record(op, in, out); }, "output tensor is 8x8x9, expected 8x9x9");
 }
 
+// Workgroup sizes per device class (conv2d, preprocess and pool use the 2D
+// one; depthwise and add the 1D one), and the tuning variables that override
+// them on GPUs only.
+TEST(Workgroups, OverriddenOnGpusOnlyAndWithinTheDevicesLimits) {
+  Capabilities gpu, cpu;
+  for (Capabilities* caps : {&gpu, &cpu}) {
+    caps->max_workgroup_size = {1024, 1024, 64};
+    caps->max_workgroup_invocations = 1024;
+  }
+  gpu.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+  cpu.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+  using Size = std::array<uint32_t, 3>;
+  unsetenv("VKPOSE_WORKGROUP_1D");
+  unsetenv("VKPOSE_WORKGROUP_2D");
+  EXPECT_EQ(workgroup1D(gpu), (Size{64, 1, 1}));
+  EXPECT_EQ(workgroup2D(gpu), (Size{8, 8, 1}));
+  setenv("VKPOSE_WORKGROUP_1D", "128", 1);
+  setenv("VKPOSE_WORKGROUP_2D", "32,2", 1);
+  EXPECT_EQ(workgroup1D(gpu), (Size{128, 1, 1}));
+  EXPECT_EQ(workgroup2D(gpu), (Size{32, 2, 1}));
+  EXPECT_EQ(workgroup1D(cpu), (Size{64, 1, 1}));
+  EXPECT_EQ(workgroup2D(cpu), (Size{8, 8, 1}));
+  for (const char* malformed : {"0", "2048", "-1", "wide", "64,2"}) {
+    setenv("VKPOSE_WORKGROUP_1D", malformed, 1);
+    EXPECT_EQ(workgroup1D(gpu), (Size{64, 1, 1})) << malformed;
+  }
+  for (const char* malformed : {"32", "0,8", "64,32", "8,8,8", "x,y"}) {  // 64 x 32 is over 1024 invocations
+    setenv("VKPOSE_WORKGROUP_2D", malformed, 1);
+    EXPECT_EQ(workgroup2D(gpu), (Size{8, 8, 1})) << malformed;
+  }
+  unsetenv("VKPOSE_WORKGROUP_1D");
+  unsetenv("VKPOSE_WORKGROUP_2D");
+}
+
 }  // namespace
 }  // namespace vkpose::test
