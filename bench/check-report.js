@@ -194,6 +194,14 @@ function main() {
         // The context is created inside the Estimator constructor, so its parts must fit in it.
         expect(parts.every((v) => typeof v === 'number' && v >= 0) && positive(t.instance) && positive(t.device) &&
           sum <= r.child_estimator_ms, `cold_start.${k}.child_context_ms malformed: ${JSON.stringify(t)}`);
+        // The model, the context and the frame slots are timed apart inside the same constructor.
+        const e = r.child_estimator_parts_ms || {};
+        const own = ['model', 'first_slot', 'other_slots'].map((p) => e[p]);
+        expect(own.every((v) => typeof v === 'number' && v >= 0) && positive(e.model) && positive(e.first_slot) &&
+          own.reduce((a, b) => a + b, 0) + sum <= r.child_estimator_ms,
+          `cold_start.${k}.child_estimator_parts_ms malformed: ${JSON.stringify(e)}`);
+        expect(typeof r.child_frame_source_ms === 'number' && r.child_frame_source_ms >= 0 &&
+          r.child_frame_source_ms <= r.child_main_to_keypoints_ms, `cold_start.${k}.child_frame_source_ms malformed`);
       }
     }
   }

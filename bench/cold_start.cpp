@@ -54,6 +54,10 @@ ColdStartRun runChild(const std::vector<std::string>& argv, const std::vector<st
   run.child_first_frame_ms = field(*line, "first_frame_ms");
   run.child_context = {field(*line, "loader_ms"), field(*line, "instance_ms"), field(*line, "physical_device_ms"),
                        field(*line, "device_ms"), field(*line, "services_ms")};
+  run.child_estimator_parts.model = field(*line, "model_ms");
+  run.child_estimator_parts.first_slot = field(*line, "first_slot_ms");
+  run.child_estimator_parts.other_slots = field(*line, "other_slots_ms");
+  run.child_frame_source_ms = field(*line, "frame_source_ms");
   std::error_code ec;
   uint64_t bytes = std::filesystem::file_size(cache_path, ec);
   run.cache_bytes_after = ec ? 0 : bytes;
@@ -103,7 +107,9 @@ ColdStart measureColdStart(const BenchOptions& options, const std::string& model
 }
 
 int runColdStartChild(const BenchOptions& options, Clock::time_point main_start) {
+  Clock::time_point frame_start = Clock::now();
   BenchFrame frame = makeBenchFrame(options.image, options.frame_width, options.frame_height);
+  double frame_ms = msBetween(frame_start, Clock::now());
   EstimatorOptions o;
   o.model_path = options.model;
   o.input_size = options.sizes.at(0);
@@ -115,11 +121,14 @@ int runColdStartChild(const BenchOptions& options, Clock::time_point main_start)
   Pose pose = estimator.estimate(Frame::packed(frame.rgba.data(), frame.width, frame.height, PixelFormat::RGBA8));
   Clock::time_point done = Clock::now();
   const ContextCreationTimes& t = estimator.context().creationTimes();
+  const EstimatorCreationTimes& e = estimator.creationTimes();
   std::printf(
       "%s score=%.4f main_to_keypoints_ms=%.3f estimator_ms=%.3f first_frame_ms=%.3f loader_ms=%.3f instance_ms=%.3f "
-      "physical_device_ms=%.3f device_ms=%.3f services_ms=%.3f\n",
+      "physical_device_ms=%.3f device_ms=%.3f services_ms=%.3f model_ms=%.3f first_slot_ms=%.3f "
+      "other_slots_ms=%.3f frame_source_ms=%.3f\n",
       kChildKeypointsLine, double(pose.score), msBetween(main_start, done), msBetween(before, made),
-      msBetween(made, done), t.loader, t.instance, t.physical_device, t.device, t.services);
+      msBetween(made, done), t.loader, t.instance, t.physical_device, t.device, t.services, e.model, e.first_slot,
+      e.other_slots, frame_ms);
   std::fflush(stdout);
   return estimator.context().validationLog().count() ? 3 : 0;
 }

@@ -98,6 +98,11 @@ json coldStartRun(const ColdStartRun& r) {
               {"physical_device", r.child_context.physical_device},
               {"device", r.child_context.device},
               {"services", r.child_context.services}}},
+            {"child_estimator_parts_ms",
+             {{"model", r.child_estimator_parts.model},
+              {"first_slot", r.child_estimator_parts.first_slot},
+              {"other_slots", r.child_estimator_parts.other_slots}}},
+            {"child_frame_source_ms", r.child_frame_source_ms},
             {"pipeline_cache_bytes_after", r.cache_bytes_after}};
   if (!r.ok) j["error"] = r.error;
   return j;

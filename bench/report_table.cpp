@@ -190,6 +190,11 @@ void printColdStart(const BenchResults& r, std::FILE* out) {
     const ContextCreationTimes& t = run.child_context;
     std::fprintf(out, "  %-22s of the Estimator: loader %.1f, instance %.1f, devices %.1f, device %.1f, services %.1f ms\n", "",
                  t.loader, t.instance, t.physical_device, t.device, t.services);
+    const EstimatorCreationTimes& e = run.child_estimator_parts;
+    std::fprintf(out, "  %-22s model %.1f, first frame slot %.1f (pipelines, weights), other slots %.1f ms; before\n", "",
+                 e.model, e.first_slot, e.other_slots);
+    std::fprintf(out, "  %-22s the Estimator, the child made its frame (decoded the photo) in %.1f ms\n", "",
+                 run.child_frame_source_ms);
   };
   line("no pipeline cache:", c.no_cache);
   line("warm pipeline cache:", c.warm_cache);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/context.h"
+#include "runtime/estimator.h"
 #include "bench/stats.h"
 
 namespace vkpose::bench {
@@ -79,6 +80,8 @@ struct ColdStartRun {
   double child_estimator_ms = 0;          // the child's Estimator constructor (device, model, pipelines)
   double child_first_frame_ms = 0;        // the child's first estimate() (drivers may compile lazily here)
   ContextCreationTimes child_context;     // inside the Estimator constructor: the Vulkan loader, instance, device
+  EstimatorCreationTimes child_estimator_parts;  // the rest of it: model, frame slots (context unset: see above)
+  double child_frame_source_ms = 0;       // the child's own frame (decoding the photo), before the Estimator
   uint64_t cache_bytes_after = 0;         // the pipeline cache file's size after the run
   std::string error;
 };

@@ -1,12 +1,12 @@
 #include "engine/context.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
 #include "engine/error.h"
 #include "engine/pipeline_cache.h"
+#include "engine/timed.h"
 
 namespace vkpose {
 
@@ -158,20 +158,6 @@ std::string defaultPipelineCachePath() {
     return std::string(home) + "/.cache/vkpose/pipeline-cache.bin";
   return {};
 }
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Runs `step` and adds its duration to `ms`.
-template <class Step>
-void timed(double& ms, Step&& step) {
-  Clock::time_point start = Clock::now();
-  step();
-  ms += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-}  // namespace
 
 std::unique_ptr<Context> Context::create(const ContextOptions& options) {
   if (options.frame_queues && (*options.frame_queues < 1 || *options.frame_queues > kMaxFrameQueues))

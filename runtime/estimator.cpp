@@ -9,6 +9,7 @@
 #include "engine/address_range.h"
 #include "engine/error.h"
 #include "engine/host_import.h"
+#include "engine/timed.h"
 #include "runtime/estimator_slot.h"
 #include "runtime/model/shapes.h"
 
@@ -101,6 +102,7 @@ int chooseInputSize(int region_width, int region_height, int output_stride, int 
 struct Estimator::Impl {
   EstimatorOptions options;
   Precision precision = Precision::FP32;  // options.precision, or the device's preferred one
+  EstimatorCreationTimes creation_times;
   std::unique_ptr<Context> ctx;
   Model model;
   int input_size = 0;
@@ -235,14 +237,15 @@ Precision preferredPrecision(const Capabilities& caps) {
 Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<Impl>()) {
   checkOptions(options);
   impl_->options = options;
-  impl_->model = loadModel(options.model_path);
+  EstimatorCreationTimes& times = impl_->creation_times;
+  timed(times.model, [&] { impl_->model = loadModel(options.model_path); });
   checkInputSize(options.input_size, impl_->model);
   if (options.input_size_policy == InputSizePolicy::FromFrame)
     checkInputSize(options.max_auto_input_size, impl_->model);
   checkModelOutputs(impl_->model, options.model_path);
   checkHostOptions(options);
   impl_->copy = std::make_unique<ParallelCopy>(options.copy_threads);
-  impl_->ctx = makeContext(options);
+  timed(times.context, [&] { impl_->ctx = makeContext(options); });
   impl_->precision = choosePrecision(options, *impl_->ctx);
   SlotConfig config{impl_->precision,
                     options.resize,
@@ -258,8 +261,10 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
     // Frames in flight on different queues overlap: one frame's barriers no
     // longer idle the GPU.
     VkQueue queue = impl_->ctx->frameQueue(size_t(i));
-    impl_->slots.push_back(
-        std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config, queue, ops_from));
+    timed(i == 0 ? times.first_slot : times.other_slots, [&] {
+      impl_->slots.push_back(
+          std::make_unique<FrameSlot>(*impl_->ctx, impl_->model, options.input_size, config, queue, ops_from));
+    });
   }
   impl_->input_size = options.input_size;
 }
@@ -419,5 +424,7 @@ const Model& Estimator::model() const { return impl_->model; }
 Context& Estimator::context() { return *impl_->ctx; }
 
 Precision Estimator::precision() const { return impl_->precision; }
+
+const EstimatorCreationTimes& Estimator::creationTimes() const { return impl_->creation_times; }
 
 }  // namespace vkpose

@@ -219,6 +219,15 @@ int chooseInputSize(int region_width, int region_height, int output_stride, int 
 using Ticket = uint64_t;
 
 
+// Where the Estimator constructor spent its time, in ms; vkpose-bench
+// reports it as part of cold start (context() has the device's own parts).
+struct EstimatorCreationTimes {
+  double model = 0;        // reading and verifying the .vkpose file
+  double context = 0;      // the Vulkan instance and device (Context::creationTimes)
+  double first_slot = 0;   // pipelines, weights uploaded, activations, recordings
+  double other_slots = 0;  // the other frames in flight (pipelines and weights shared)
+};
+
 // The precision an Estimator runs at when EstimatorOptions::precision is
 // unset: fp16 storage on GPUs that have it (less memory traffic, and the
 // tensor-core pointwise kernel; 8-29% less GPU time on an H200, keypoints
@@ -315,6 +324,7 @@ class Estimator {
   // The precision chosen at construction (EstimatorOptions::precision, or
   // the device's preferred one).
   Precision precision() const;
+  const EstimatorCreationTimes& creationTimes() const;
 
  private:
   void adaptInputSize(int frame_width, int frame_height);
