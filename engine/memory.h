@@ -76,7 +76,11 @@ struct MemoryStats {
 
 class Allocator {
  public:
-  static constexpr uint64_t kDefaultBlockBytes = 64ull << 20;
+  // Buffers larger than a block get a block of their own. 16 MiB rather than
+  // 64: the first frame slot of PoseNet at 257 was created 10-25 ms sooner
+  // on an H200 (performance.md, step 22), with 48 MiB of VkDeviceMemory
+  // instead of 192.
+  static constexpr uint64_t kDefaultBlockBytes = 16ull << 20;
 
   Allocator(VkPhysicalDevice physical, VkDevice device, uint64_t block_bytes = kDefaultBlockBytes);
   ~Allocator();

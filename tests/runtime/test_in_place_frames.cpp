@@ -191,9 +191,10 @@ TEST(InPlaceFrames, RefuseStaleOrMismatchedPointersClearly) {
 // replaced twice since (each acquisition larger than the last): its bytes
 // are still mapped by vkpose but stale, so submitting it is refused rather
 // than copied. The last staging buffer (65 MiB) is larger than an allocator
-// block (64 MiB), so it gets a block of its own and can never sit where the
-// first frame did (a buffer of exactly 64 MiB did, on an H200, once the
-// first two had left their block empty).
+// block (16 MiB; 64 when this test was written), so it gets a block of its
+// own and can never sit where the first frame did (a buffer of exactly one
+// 64 MiB block did, on an H200, once the first two had left their block
+// empty).
 TEST(InPlaceFrames, RefuseAFrameFromAStagingBufferReplacedTwice) {
   Estimator estimator(optionsFor(1));
   std::optional<AcquiredFrame> first = estimator.acquireFrame(FrameLayout::packed(320, 240, PixelFormat::RGBA8));
