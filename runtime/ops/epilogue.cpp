@@ -37,8 +37,9 @@ std::optional<std::array<uint32_t, 3>> workgroupOverride(const Capabilities& cap
 
 }  // namespace
 
-// On an H200, 32 to 256 invocations in 1D and 8x8 to 16x16 in 2D gave PoseNet
-// the same GPU time within 1 us; 32 in 1D was 8-18 us slower (step 21).
+// On an H200, 64 to 256 invocations in 1D and 8x8 to 16x16 in 2D gave PoseNet
+// the same GPU time within 1 us; 32 in 1D was 8-18 us slower
+// (docs/performance.md, step 21).
 std::array<uint32_t, 3> workgroup1D(const Capabilities& caps) {
   if (auto o = workgroupOverride(caps, "VKPOSE_WORKGROUP_1D", 1)) return *o;
   return {std::min<uint32_t>(64, caps.max_workgroup_size[0]), 1, 1};
