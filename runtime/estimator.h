@@ -230,7 +230,7 @@ struct EstimatorCreationTimes {
 
 // The precision an Estimator runs at when EstimatorOptions::precision is
 // unset: fp16 storage on GPUs that have it (less memory traffic, and the
-// tensor-core pointwise kernel; 8-29% less GPU time on an H200, keypoints
+// tensor-core pointwise kernel; 8-35% less GPU time on an H200, keypoints
 // within 0.25 source px of fp32), fp32 elsewhere. CPU devices (lavapipe) keep
 // fp32: converting halves there costs more than the bytes it saves.
 Precision preferredPrecision(const Capabilities& caps);
