@@ -200,6 +200,9 @@ function main() {
         expect(own.every((v) => typeof v === 'number' && v >= 0) && positive(e.model) && positive(e.first_slot) &&
           own.reduce((a, b) => a + b, 0) + sum <= r.child_estimator_ms,
           `cold_start.${k}.child_estimator_parts_ms malformed: ${JSON.stringify(e)}`);
+        expect(positive(r.child_pipelines) && r.child_pipelines_ms >= 0 &&
+          r.child_pipelines_ms <= r.child_estimator_ms + r.child_first_frame_ms,
+          `cold_start.${k}: pipelines ${r.child_pipelines} in ${r.child_pipelines_ms} ms malformed`);
         expect(typeof r.child_frame_source_ms === 'number' && r.child_frame_source_ms >= 0 &&
           r.child_frame_source_ms <= r.child_main_to_keypoints_ms, `cold_start.${k}.child_frame_source_ms malformed`);
       }

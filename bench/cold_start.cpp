@@ -10,6 +10,7 @@
 #include "bench/frame_source.h"
 #include "bench/precision_choice.h"
 #include "bench/process.h"
+#include "engine/pipeline_cache.h"
 #include "runtime/estimator.h"
 
 namespace vkpose::bench {
@@ -58,6 +59,8 @@ ColdStartRun runChild(const std::vector<std::string>& argv, const std::vector<st
   run.child_estimator_parts.first_slot = field(*line, "first_slot_ms");
   run.child_estimator_parts.other_slots = field(*line, "other_slots_ms");
   run.child_frame_source_ms = field(*line, "frame_source_ms");
+  run.child_pipelines = int(field(*line, "pipelines"));
+  run.child_pipelines_ms = field(*line, "pipelines_ms");
   std::error_code ec;
   uint64_t bytes = std::filesystem::file_size(cache_path, ec);
   run.cache_bytes_after = ec ? 0 : bytes;
@@ -125,10 +128,11 @@ int runColdStartChild(const BenchOptions& options, Clock::time_point main_start)
   std::printf(
       "%s score=%.4f main_to_keypoints_ms=%.3f estimator_ms=%.3f first_frame_ms=%.3f loader_ms=%.3f instance_ms=%.3f "
       "physical_device_ms=%.3f device_ms=%.3f services_ms=%.3f model_ms=%.3f first_slot_ms=%.3f "
-      "other_slots_ms=%.3f frame_source_ms=%.3f\n",
+      "other_slots_ms=%.3f frame_source_ms=%.3f pipelines=%u pipelines_ms=%.3f\n",
       kChildKeypointsLine, double(pose.score), msBetween(main_start, done), msBetween(before, made),
       msBetween(made, done), t.loader, t.instance, t.physical_device, t.device, t.services, e.model, e.first_slot,
-      e.other_slots, frame_ms);
+      e.other_slots, frame_ms, estimator.context().pipelineCache().pipelinesCreated(),
+      estimator.context().pipelineCache().creationMs());
   std::fflush(stdout);
   return estimator.context().validationLog().count() ? 3 : 0;
 }

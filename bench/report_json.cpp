@@ -103,6 +103,8 @@ json coldStartRun(const ColdStartRun& r) {
               {"first_slot", r.child_estimator_parts.first_slot},
               {"other_slots", r.child_estimator_parts.other_slots}}},
             {"child_frame_source_ms", r.child_frame_source_ms},
+            {"child_pipelines", r.child_pipelines},
+            {"child_pipelines_ms", r.child_pipelines_ms},
             {"pipeline_cache_bytes_after", r.cache_bytes_after}};
   if (!r.ok) j["error"] = r.error;
   return j;

@@ -191,9 +191,9 @@ void printColdStart(const BenchResults& r, std::FILE* out) {
     std::fprintf(out, "  %-22s of the Estimator: loader %.1f, instance %.1f, devices %.1f, device %.1f, services %.1f ms\n", "",
                  t.loader, t.instance, t.physical_device, t.device, t.services);
     const EstimatorCreationTimes& e = run.child_estimator_parts;
-    std::fprintf(out, "  %-22s model %.1f, first frame slot %.1f (pipelines, weights), other slots %.1f ms; before\n", "",
-                 e.model, e.first_slot, e.other_slots);
-    std::fprintf(out, "  %-22s the Estimator, the child made its frame (decoded the photo) in %.1f ms\n", "",
+    std::fprintf(out, "  %-22s model %.1f, first frame slot %.1f, other slots %.1f ms; %d pipelines in %.1f ms;\n",
+                 "", e.model, e.first_slot, e.other_slots, run.child_pipelines, run.child_pipelines_ms);
+    std::fprintf(out, "  %-22s before the Estimator, the child made its frame (decoded the photo) in %.1f ms\n", "",
                  run.child_frame_source_ms);
   };
   line("no pipeline cache:", c.no_cache);

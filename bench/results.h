@@ -82,6 +82,8 @@ struct ColdStartRun {
   ContextCreationTimes child_context;     // inside the Estimator constructor: the Vulkan loader, instance, device
   EstimatorCreationTimes child_estimator_parts;  // the rest of it: model, frame slots (context unset: see above)
   double child_frame_source_ms = 0;       // the child's own frame (decoding the photo), before the Estimator
+  int child_pipelines = 0;                // pipelines the child created before its keypoints
+  double child_pipelines_ms = 0;          // vkCreateComputePipelines for them, from the pipeline cache if warm
   uint64_t cache_bytes_after = 0;         // the pipeline cache file's size after the run
   std::string error;
 };

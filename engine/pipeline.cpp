@@ -6,6 +6,7 @@
 #include "engine/context.h"
 #include "engine/error.h"
 #include "engine/pipeline_cache.h"
+#include "engine/timed.h"
 #include "shader_registry.h"
 
 namespace vkpose {
@@ -91,7 +92,10 @@ void Pipeline::create(Context& ctx) {
   info.stage.pName = "main";
   info.stage.pSpecializationInfo = &spec;
   info.layout = layout_;
-  VkResult r = vkCreateComputePipelines(device_, ctx.pipelineCache().handle(), 1, &info, nullptr, &pipeline_);
+  VkResult r = VK_SUCCESS;
+  double ms = 0;
+  timed(ms, [&] { r = vkCreateComputePipelines(device_, ctx.pipelineCache().handle(), 1, &info, nullptr, &pipeline_); });
+  ctx.pipelineCache().countCreation(ms);
   vkDestroyShaderModule(device_, module, nullptr);
   VKPOSE_VK(r);
 }
