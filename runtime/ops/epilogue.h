@@ -20,9 +20,9 @@ void requirePrecision(const Context& ctx, Precision p);
 
 inline uint32_t divUp(uint64_t n, uint32_t d) { return uint32_t((n + d - 1) / d); }
 
-// Workgroup sizes from the capability snapshot; 64 invocations fit every
-// device's minimum limits and are a multiple of common subgroup sizes.
-// 64 and 8x8; on GPUs VKPOSE_WORKGROUP_1D / VKPOSE_WORKGROUP_2D override them.
+// Workgroup sizes from the capability snapshot: 64 and 8x8 invocations, which
+// fit every device's minimum limits and are multiples of common subgroup
+// sizes. On GPUs, VKPOSE_WORKGROUP_1D / VKPOSE_WORKGROUP_2D override them.
 std::array<uint32_t, 3> workgroup1D(const Capabilities& caps);
 std::array<uint32_t, 3> workgroup2D(const Capabilities& caps);  // x over width, y over height
 
