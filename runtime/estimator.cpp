@@ -254,7 +254,8 @@ Estimator::Estimator(const EstimatorOptions& options) : impl_(std::make_unique<I
                     impl_->model.metadata.output_stride,
                     options.gpu_timing,
                     fenceSpin(options, impl_->ctx->caps()),
-                    impl_->copy.get()};
+                    impl_->copy.get(),
+                    firstConvFused(options.fuse_first_conv, impl_->ctx->caps())};
   // Slots share the first one's weights and pipelines; each has its own activations.
   for (int i = 0; i < options.frames_in_flight; ++i) {
     const Executor* ops_from = i == 0 ? nullptr : &impl_->slots.front()->executor();

@@ -150,11 +150,14 @@ enum class GpuTimingMode {
 };
 
 struct GpuTiming {
-  double preprocess_ms = 0;  // from the first command of the frame (its upload read) to the network input
+  // From the frame's first command (its upload read) to the network input,
+  // or to the first layer's output where that runs inside preprocessing.
+  double preprocess_ms = 0;
+  std::string preprocess_label;  // "preprocess", or "preprocess+" the first layer's name where it runs inside
   double network_ms = 0;
   double decode_ms = 0;      // argmax + decode into host-visible memory
   double total_ms = 0;
-  std::vector<TimedSpan> layers;  // PerLayer: one per network node, in order
+  std::vector<TimedSpan> layers;  // PerLayer: one per network dispatch after preprocessing, in order
 };
 
 // Device memory an Estimator holds (Estimator::memory()), in bytes.
@@ -205,6 +208,10 @@ struct EstimatorOptions {
   // throughput; more cores copy separate chunks at once. Frames written in
   // place (acquireFrame) and GpuFrames are not copied at all.
   int copy_threads = 1;
+  // Whether the network's first layer runs inside preprocessing, as one
+  // dispatch (runtime/ops/preprocess.h). Auto: on GPUs, where it saves a
+  // barrier; off on CPU devices, where recomputing its taps costs more.
+  FirstConvFusion fuse_first_conv = FirstConvFusion::Auto;
   ContextOptions context;                  // device choice, validation, pipeline cache
   // Set: run on the host's device and queue instead of creating one; only
   // context.pipeline_cache_path is then read.

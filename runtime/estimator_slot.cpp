@@ -17,12 +17,14 @@ Fence::~Fence() { vkDestroyFence(device_, fence_, nullptr); }
 
 namespace {
 
-std::unique_ptr<Executor> makeExecutor(Context& ctx, const Model& model, int input_size, Precision precision,
+std::unique_ptr<Executor> makeExecutor(Context& ctx, const Model& model, int input_size, const SlotConfig& config,
                                        const Executor* ops_from) {
   if (ops_from) return std::make_unique<Executor>(ctx, model, *ops_from);
+  ExecutorOptions options;
+  options.first_conv_in_preprocess = config.first_conv_in_preprocess;
   // Single-pose decoding reads only these; the displacement heads are skipped.
-  return std::make_unique<Executor>(ctx, model, input_size, precision,
-                                    std::vector<OutputRole>{OutputRole::Heatmap, OutputRole::Offsets});
+  return std::make_unique<Executor>(ctx, model, input_size, config.precision,
+                                    std::vector<OutputRole>{OutputRole::Heatmap, OutputRole::Offsets}, options);
 }
 
 }  // namespace
@@ -35,7 +37,7 @@ FrameSlot::FrameSlot(Context& ctx, const Model& model, int input_size, const Slo
       host_frame_queue_(host_frame_queue),
       preprocess_(ctx, config.precision, config.normalisation),
       decode_(ctx, config.precision, config.output_stride),
-      executor_(makeExecutor(ctx, model, input_size, config.precision, ops_from)),
+      executor_(makeExecutor(ctx, model, input_size, config, ops_from)),
       readback_(ctx.allocator().createBuffer(DecodeOp::outputBytes(), MemoryUsage::Readback)),
       frame_in_(ctx, preprocess_),
       network_(ctx),
@@ -97,7 +99,8 @@ void FrameSlot::ensureStaging(uint64_t bytes) {
 }
 
 FrameInputTarget FrameSlot::target() const {
-  return {&executor_->input(), config_.resize, config_.roi, timestamps_.get()};
+  return {&executor_->input(), config_.resize, config_.roi, timestamps_.get(), executor_->firstConv(),
+          executor_->firstConvName()};
 }
 
 // Only the bytes preprocessing reads are copied: letterboxing 1280x720 to
@@ -220,6 +223,7 @@ std::optional<GpuTiming> FrameSlot::readTiming() const {
   if (spans.size() != decodeMark()) return std::nullopt;
   GpuTiming timing;
   timing.preprocess_ms = spans.front().ms;
+  timing.preprocess_label = spans.front().label;
   timing.decode_ms = spans.back().ms;
   for (size_t i = 1; i + 1 < spans.size(); ++i) timing.network_ms += spans[i].ms;
   if (config_.timing == GpuTimingMode::PerLayer) timing.layers.assign(spans.begin() + 1, spans.end() - 1);
@@ -253,7 +257,7 @@ void FrameSlot::setInputSize(int input_size, const Executor* ops_from) {
   frame_in_.clear();
   frame_out_grid_.reset();
   executor_.reset();  // frees its arena (and its ops, unless shared) before the successor allocates
-  executor_ = makeExecutor(ctx_, model_, input_size, config_.precision, ops_from);
+  executor_ = makeExecutor(ctx_, model_, input_size, config_, ops_from);
   createTimestamps();
   recordNetwork();
 }

@@ -41,6 +41,7 @@ struct SlotConfig {
   GpuTimingMode timing = GpuTimingMode::Off;
   std::chrono::microseconds fence_spin{0};  // waits poll the fence this long before sleeping
   ParallelCopy* copy = nullptr;             // copies host frames into staging (the Estimator's; required)
+  bool first_conv_in_preprocess = false;    // where the model's first layer qualifies (Executor)
 };
 
 // An unsignalled VkFence, destroyed with its owner.

@@ -216,6 +216,7 @@ Executor::Executor(Context& ctx, const Model& model, int input_size, Precision p
   fused_ = fusedPairs(model, shapes, live, fusionEnabled(options.fuse_dw_pw));
   planTensors(ctx, model, shapes);
   buildSteps(ctx, model, shapes, live);
+  first_conv_outside_ = options.first_conv_in_preprocess && firstStepFusable(model, live);
 }
 
 Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
@@ -225,6 +226,7 @@ Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
       outputs_(ops_from.outputs_),
       steps_(ops_from.steps_),
       fused_(ops_from.fused_),
+      first_conv_outside_(ops_from.first_conv_outside_),
       descriptors_(ctx) {
   auto refuse = [] { throw Error("Executor: cannot share the ops of another model's executor"); };
   if (fused_.size() != model.nodes.size()) refuse();
@@ -271,9 +273,25 @@ void Executor::planTensors(Context& ctx, const Model& model, const ShapePlan& sh
   }
 }
 
+// The first step is a dense conv over the 3-channel model input, and no
+// other live node reads that input.
+bool Executor::firstStepFusable(const Model& model, const std::vector<bool>& live) const {
+  if (steps_.empty() || !std::holds_alternative<std::shared_ptr<Conv2dOp>>(steps_[0].op)) return false;
+  if (steps_[0].inputs != std::vector{input_tensor_} || tensors_[size_t(input_tensor_)].shape.c != 3) return false;
+  size_t first_node = size_t(std::find(live.begin(), live.end(), true) - live.begin());
+  return otherReaders(model, live, input_tensor_, first_node) == 0;
+}
+
 Executor::~Executor() = default;
 
-uint32_t Executor::dispatchCount() const { return uint32_t(steps_.size()); }
+uint32_t Executor::dispatchCount() const { return uint32_t(steps_.size() - firstRecordedStep()); }
+
+std::optional<FirstConv> Executor::firstConv() const {
+  if (!first_conv_outside_) return std::nullopt;
+  return FirstConv{std::get<std::shared_ptr<Conv2dOp>>(steps_[0].op).get(), tensors_[size_t(steps_[0].output)]};
+}
+
+std::string Executor::firstConvName() const { return first_conv_outside_ ? steps_[0].name : std::string(); }
 
 const TensorView& Executor::input() const { return tensors_[size_t(input_tensor_)]; }
 
@@ -285,7 +303,7 @@ const TensorView& Executor::output(OutputRole role) const {
 
 std::vector<std::string> Executor::nodeNames() const {
   std::vector<std::string> names;
-  for (const Step& step : steps_) names.push_back(step.name);
+  for (size_t i = firstRecordedStep(); i < steps_.size(); ++i) names.push_back(steps_[i].name);
   return names;
 }
 
@@ -297,7 +315,8 @@ void Executor::record(CommandRecorder& rec, const std::function<void(size_t, con
   auto region = [&](int t) {
     return ArenaRegion{tensor_names_[size_t(t)], tensors_[size_t(t)].offset, tensors_[size_t(t)].bytes()};
   };
-  for (Step& step : steps_) {
+  for (size_t s = firstRecordedStep(); s < steps_.size(); ++s) {
+    Step& step = steps_[s];
     std::vector<ArenaRegion> reads;
     for (int t : step.inputs) reads.push_back(region(t));
     std::string why = hazards.beforeDispatch(step.name, reads, region(step.output));

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@
 #include "runtime/memory_plan.h"
 #include "runtime/model/model.h"
 #include "runtime/model/shapes.h"
+#include "runtime/ops/preprocess.h"
 #include "runtime/tensor.h"
 
 namespace vkpose {
@@ -48,6 +50,10 @@ enum class DwPointwiseFusion { Auto, On, Off };
 
 struct ExecutorOptions {
   DwPointwiseFusion fuse_dw_pw = DwPointwiseFusion::Auto;
+  // The caller runs the first layer inside preprocessing (PreprocessOp with
+  // a FirstConv), where it qualifies: a dense conv that alone reads the
+  // 3-channel model input. record() then starts at the second layer.
+  bool first_conv_in_preprocess = false;
 };
 
 class Executor {
@@ -76,6 +82,12 @@ class Executor {
   void record(CommandRecorder& rec, const std::function<void(size_t, const std::string&)>& after_step);
   // One name per dispatch: the node's, or "dw+pw" for a fused pair.
   std::vector<std::string> nodeNames() const;
+  // The first layer, when the caller runs it inside preprocessing
+  // (ExecutorOptions::first_conv_in_preprocess, where it qualifies): record()
+  // leaves it out, and the caller writes its output before the replay.
+  std::optional<FirstConv> firstConv() const;
+  // Its node name (empty when firstConv() is).
+  std::string firstConvName() const;
 
   int inputSize() const { return input_size_; }
   Precision precision() const { return precision_; }
@@ -86,12 +98,14 @@ class Executor {
 
   uint64_t activationBytes() const { return plan_.arena_bytes; }        // the arena: the planned peak
   uint64_t naiveActivationBytes() const { return plan_.naive_bytes; }  // one buffer per tensor
-  uint32_t dispatchCount() const;  // one per node run, a fused pair counting once
+  uint32_t dispatchCount() const;  // one per node record() runs, a fused pair counting once
 
  private:
   struct Step;
   void planTensors(Context& ctx, const Model& model, const ShapePlan& shapes);
   void buildSteps(Context& ctx, const Model& model, const ShapePlan& shapes, const std::vector<bool>& live);
+  bool firstStepFusable(const Model& model, const std::vector<bool>& live) const;
+  size_t firstRecordedStep() const { return first_conv_outside_ ? 1 : 0; }
 
   int input_size_;
   Precision precision_;
@@ -103,6 +117,7 @@ class Executor {
   std::vector<TensorView> tensors_;  // per model tensor, into arena_ (unbound for a fused pair's intermediate)
   std::vector<Step> steps_;          // per node run (a fused pair is one), in graph order
   std::vector<bool> fused_;          // per model node: runs fused with the node after it
+  bool first_conv_outside_ = false;  // steps_[0] runs inside the caller's preprocessing
   DescriptorArena descriptors_;
 };
 

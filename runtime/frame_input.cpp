@@ -146,11 +146,13 @@ std::unique_ptr<FrameInputRecordings::Entry> FrameInputRecordings::record(const 
   // A host frame was written by the host before submit; a GpuFrame by any
   // earlier command on the queue (the host engine's rendering or upload).
   entry->recorder.barrier(Stage::AnyCommand, Stage::Compute,
-                          "earlier work on the queue wrote the frame, and this slot's previous network replay read "
-                          "the input that preprocessing overwrites");
+                          "earlier work on the queue wrote the frame, and this slot's previous network replay used "
+                          "the tensor that preprocessing overwrites");
   recordPreprocess(*entry, staging, target);
-  if (target.timing) target.timing->mark(entry->recorder.handle(), 1, "preprocess");
-  entry->recorder.barrier(Stage::Compute, Stage::Compute, "preprocessing writes the network input");
+  std::string step = target.first_conv ? "preprocess+" + target.first_conv_name : "preprocess";
+  if (target.timing) target.timing->mark(entry->recorder.handle(), 1, step);
+  entry->recorder.barrier(Stage::Compute, Stage::Compute,
+                          step + " writes what the network reads first, and the network's previous replay read it");
   entry->recorder.end();
   return entry;
 }
@@ -162,11 +164,11 @@ void FrameInputRecordings::recordPreprocess(Entry& entry, const Buffer& staging,
   SamplingGrid grid = samplingGrid(target.resize, key.layout.width, key.layout.height, model_size, target.roi);
   switch (key.kind) {
     case FrameSourceKey::Kind::HostStaging:
-      preprocess_.record(entry.recorder, entry.descriptors, staging, key.layout, grid, input);
+      preprocess_.record(entry.recorder, entry.descriptors, staging, key.layout, grid, input, target.first_conv);
       return;
     case FrameSourceKey::Kind::Buffer:
       preprocess_.record(entry.recorder, entry.descriptors, BufferBinding{VkBuffer(key.handle), key.offset, key.range},
-                         key.layout, grid, input);
+                         key.layout, grid, input, target.first_conv);
       return;
     case FrameSourceKey::Kind::SampledImage:
     case FrameSourceKey::Kind::StorageImage: {
@@ -175,7 +177,7 @@ void FrameInputRecordings::recordPreprocess(Entry& entry, const Buffer& staging,
                        {entry.view, key.image_layout, sampled ? sampler() : VK_NULL_HANDLE},
                        key.layout.width,
                        key.layout.height};
-      preprocess_.record(entry.recorder, entry.descriptors, image, grid, input);
+      preprocess_.record(entry.recorder, entry.descriptors, image, grid, input, target.first_conv);
       return;
     }
   }

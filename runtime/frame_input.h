@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "engine/context.h"
 #include "engine/pipeline.h"
@@ -44,6 +46,10 @@ struct FrameInputTarget {
   ResizeMode resize = ResizeMode::Letterbox;
   RegionOfInterest roi;
   TimestampQueries* timing = nullptr;  // set: reset, mark 0 at the start and 1 after preprocessing
+  // Set: the network's first layer, run in the preprocessing dispatch (the
+  // network input is then not written), and its node name.
+  std::optional<FirstConv> first_conv;
+  std::string first_conv_name;
 };
 
 class FrameInputRecordings {

@@ -7,6 +7,8 @@
 #   bash tools/gpu-tune.sh VKPOSE_DWPW_TILING 257,513 4,4,32 8,4,32
 #     (oc4_block,k_split,pixels, runtime/ops/dw_pointwise.cpp)
 #   bash tools/gpu-tune.sh VKPOSE_FUSE_DWPW 257,513 0 1
+#   bash tools/gpu-tune.sh VKPOSE_FUSE_PREPROCESS 257,513 0 1
+#     (the first conv inside preprocessing; runtime/ops/preprocess.h)
 #   bash tools/gpu-tune.sh VKPOSE_DW_TILE 257,513 8,4 2,1 1,1
 #     (depthwise 3x3 output pixels per invocation at stride 1,2; runtime/ops/depthwise.h)
 #   bash tools/gpu-tune.sh VKPOSE_WORKGROUP_2D 257,513 8,8 32,2 16,16

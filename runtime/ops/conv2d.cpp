@@ -19,11 +19,7 @@ constexpr uint32_t kOutBlocksPerInvocation = 2;
 struct Conv2dPush {
   uint32_t in_w, in_h, in_c4;
   uint32_t out_w, out_h, out_c4, out_channels;
-  int32_t kernel_w, kernel_h;
-  int32_t stride_w, stride_h;
-  int32_t dilation_w, dilation_h;
-  int32_t pad_left, pad_top;
-  float clip_min, clip_max;
+  ConvWindowPush window;
 };
 VKPOSE_PUSH_CONSTANTS(Conv2dPush);
 
@@ -99,27 +95,9 @@ PipelineDesc conv2dDesc(Context& ctx, Precision precision, const Epilogue& epilo
   return desc;
 }
 
-Conv2dPush makePush(const Conv2dParams& p, const Epilogue& e, Shape in, Shape out) {
-  const ConvParams& w = p.window;
-  Conv2dPush push{};
-  push.in_w = uint32_t(in.w);
-  push.in_h = uint32_t(in.h);
-  push.in_c4 = uint32_t(in.c4());
-  push.out_w = uint32_t(out.w);
-  push.out_h = uint32_t(out.h);
-  push.out_c4 = uint32_t(out.c4());
-  push.out_channels = uint32_t(out.c);
-  push.kernel_w = w.kernel_w;
-  push.kernel_h = w.kernel_h;
-  push.stride_w = w.stride_w;
-  push.stride_h = w.stride_h;
-  push.dilation_w = w.dilation_w;
-  push.dilation_h = w.dilation_h;
-  push.pad_left = w.pad.left;
-  push.pad_top = w.pad.top;
-  push.clip_min = e.clip_min;
-  push.clip_max = e.clip_max;
-  return push;
+Conv2dPush makePush(const ConvWindowPush& window, Shape in, Shape out) {
+  return {uint32_t(in.w), uint32_t(in.h), uint32_t(in.c4()), uint32_t(out.w),
+          uint32_t(out.h), uint32_t(out.c4()), uint32_t(out.c), window};
 }
 
 }  // namespace
@@ -136,6 +114,14 @@ Conv2dOp::Conv2dOp(Context& ctx, const Conv2dParams& params, const WeightData& w
       pipeline_(ctx, conv2dDesc(ctx, precision, epilogue)),
       weights_(uploadConstants(ctx, packWeights(params_, weights), precision)),
       bias_(uploadConstants(ctx, packBias(params_, bias), precision)) {}
+
+uint32_t Conv2dOp::storedOutBlocks() const { return uint32_t(paddedOutBlocks(params_)); }
+
+ConvWindowPush Conv2dOp::windowPush() const {
+  const ConvParams& w = params_.window;
+  return {w.kernel_w, w.kernel_h, w.stride_w, w.stride_h, w.dilation_w,
+          w.dilation_h, w.pad.left, w.pad.top, epilogue_.clip_min, epilogue_.clip_max};
+}
 
 Shape Conv2dOp::outputShape(Shape in) const {
   if (in.c != params_.in_channels)
@@ -161,7 +147,7 @@ void Conv2dOp::record(CommandRecorder& rec, DescriptorArena& arena, const Tensor
   VkDescriptorSet set = arena.allocate(pipeline_, bindings);
   const auto& local = pipeline_.desc().local_size;
   uint32_t pixels = pipeline_.desc().spec_constants[1];
-  rec.dispatch(pipeline_, set, makePush(params_, epilogue_, in.shape, out.shape),
+  rec.dispatch(pipeline_, set, makePush(windowPush(), in.shape, out.shape),
                {divUp(divUp(uint32_t(out.shape.w), pixels), local[0]), divUp(uint64_t(out.shape.h), local[1]),
                 divUp(divUp(uint64_t(out.shape.c4()), kOutBlocksPerInvocation), local[2])});
 }

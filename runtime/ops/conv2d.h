@@ -14,6 +14,7 @@
 // Both are stored in the op's precision.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "engine/memory.h"
@@ -27,6 +28,16 @@
 namespace vkpose {
 
 class CommandRecorder;
+
+// The window and clip fields of a dense conv's push block, in the order both
+// conv2d.comp and preprocess_conv.comp declare them.
+struct ConvWindowPush {
+  int32_t kernel_w, kernel_h;
+  int32_t stride_w, stride_h;
+  int32_t dilation_w, dilation_h;
+  int32_t pad_left, pad_top;
+  float clip_min, clip_max;
+};
 
 struct Conv2dParams {
   ConvParams window;
@@ -52,6 +63,17 @@ class Conv2dOp {
 
   // The load path: the device's default (or VKPOSE_LOAD_PATH's) when the op was made.
   LoadPath loadPath() const { return loadPathOf(pipeline_.desc()); }
+
+  // What a kernel that runs this layer inside the one before it
+  // (preprocess_conv.comp) reads: the packed buffers, which hold
+  // storedOutBlocks() output blocks (the real ones rounded up).
+  const Conv2dParams& params() const { return params_; }
+  const Epilogue& epilogue() const { return epilogue_; }
+  Precision precision() const { return precision_; }
+  const Buffer& weights() const { return weights_; }
+  const Buffer& bias() const { return bias_; }
+  uint32_t storedOutBlocks() const;
+  ConvWindowPush windowPush() const;
 
  private:
   void checkTensors(const TensorView& in, const TensorView& out) const;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
 #include "engine/context.h"
 #include "engine/error.h"
 #include "engine/recorder.h"
+#include "runtime/ops/conv2d.h"
 #include "runtime/ops/epilogue.h"
 
 namespace vkpose {
@@ -31,29 +33,66 @@ struct PreprocessPush {
 };
 VKPOSE_PUSH_CONSTANTS(PreprocessPush);
 
+// preprocess_conv.comp's push block: the frame's fields, then the first
+// conv's (its input is the grid's 3 x N x N, so it needs no input fields).
+// 120 bytes, within the 128 every device has.
+struct FirstConvPush {
+  uint32_t out_w, out_h, out_c4, out_channels;
+  ConvWindowPush window;
+};
+struct PreprocessConvPush {
+  PreprocessPush frame;
+  FirstConvPush conv;
+};
+VKPOSE_PUSH_CONSTANTS(PreprocessConvPush);
+static_assert(sizeof(PreprocessConvPush) <= 128, "beyond the push-constant bytes every device has");
+
 std::string frameText(const FrameLayout& frame) {
   return std::to_string(frame.width) + "x" + std::to_string(frame.height) + " " + pixelFormatName(frame.format);
 }
 
-// The shader computes in fp32 whatever the storage: pixel values up to 255
+// The model pixels a workgroup of preprocess_conv.comp reads (and keeps in
+// shared memory as vec3s, 16 bytes each): its outputs' windows.
+struct TileSize {
+  uint32_t width = 0, height = 0;
+  uint64_t sharedBytes() const { return uint64_t(width) * height * 16; }
+};
+
+TileSize tileFor(const ConvParams& w, const std::array<uint32_t, 3>& local) {
+  return {(local[0] - 1) * uint32_t(w.stride_w) + uint32_t(w.dilation_w * (w.kernel_w - 1)) + 1,
+          (local[1] - 1) * uint32_t(w.stride_h) + uint32_t(w.dilation_h * (w.kernel_h - 1)) + 1};
+}
+
+// The shaders compute in fp32 whatever the storage: pixel values up to 255
 // and bilinear weights need more than fp16's 11 bits, so fp16a shares the
-// fp16s variant (the stored tensor is identical).
-// `source` is the shader's SOURCE axis: buffer, sampled or storage.
-PipelineDesc preprocessDesc(Context& ctx, Precision precision, const char* source) {
-  requirePrecision(ctx, precision);
+// fp16s variants (the stored tensor is identical).
+// `source` is the shaders' SOURCE axis: buffer, sampled or storage. With a
+// first conv, the weights and bias are two more buffers before the output,
+// and the conv's stored output blocks and activation are spec constants.
+PipelineDesc preprocessDesc(const Context& ctx, Precision precision, const char* source, const Conv2dOp* conv) {
   Precision storage = precision == Precision::FP16Arith ? Precision::FP16Storage : precision;
-  PipelineDesc desc{std::string("preprocess_") + source + "_" + precisionSuffix(storage), 2,
-                    sizeof(PreprocessPush), workgroup2D(ctx.caps()), {}, {}};
+  std::string family = conv ? "preprocess_conv_" : "preprocess_";
+  PipelineDesc desc{family + source + "_" + precisionSuffix(storage), conv ? 4u : 2u,
+                    conv ? uint32_t(sizeof(PreprocessConvPush)) : uint32_t(sizeof(PreprocessPush)),
+                    workgroup2D(ctx.caps()), {}, {}};
+  if (conv) {
+    TileSize tile = tileFor(conv->params().window, desc.local_size);
+    desc.spec_constants = {conv->storedOutBlocks(), uint32_t(conv->epilogue().activation), tile.width, tile.height};
+  }
   if (std::string(source) == "sampled") desc.image_bindings = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
   if (std::string(source) == "storage") desc.image_bindings = {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE};
-  if (!desc.image_bindings.empty()) desc.storage_buffers = 1;
+  if (!desc.image_bindings.empty()) --desc.storage_buffers;
   return desc;
 }
 
-std::array<uint32_t, 3> groupsFor(const Pipeline& pipeline, const SamplingGrid& grid) {
+// One invocation per model pixel, or per output pixel of the first conv.
+std::array<uint32_t, 3> groupsFor(const Pipeline& pipeline, uint32_t width, uint32_t height) {
   const auto& local = pipeline.desc().local_size;
-  uint32_t n = uint32_t(grid.model_size);
-  return {divUp(n, local[0]), divUp(n, local[1]), 1};
+  return {divUp(width, local[0]), divUp(height, local[1]), 1};
+}
+
+FirstConvPush firstConvPush(const Conv2dOp& conv, const Shape& out) {
+  return {uint32_t(out.w), uint32_t(out.h), uint32_t(out.c4()), uint32_t(out.c), conv.windowPush()};
 }
 
 std::array<uint32_t, 3> channelBytes(PixelFormat format) {
@@ -172,26 +211,54 @@ PixelNormalisation PixelNormalisation::fromMetadata(const ModelMetadata& meta) {
   return resNet({meta.mean[0], meta.mean[1], meta.mean[2]});
 }
 
+bool firstConvFused(FirstConvFusion policy, const Capabilities& caps) {
+  if (policy != FirstConvFusion::Auto) return policy == FirstConvFusion::On;
+  const char* env = std::getenv("VKPOSE_FUSE_PREPROCESS");
+  if (env && (std::string(env) == "0" || std::string(env) == "1")) return std::string(env) == "1";
+  return caps.device_type != VK_PHYSICAL_DEVICE_TYPE_CPU;
+}
+
 PreprocessOp::PreprocessOp(Context& ctx, Precision precision, PixelNormalisation normalisation)
     : ctx_(ctx),
       precision_(precision),
       normalisation_(checkedNormalisation(normalisation)),
       max_binding_bytes_(ctx.caps().max_storage_buffer_range),
-      offset_alignment_(std::max<uint64_t>(1, ctx.caps().min_storage_buffer_offset_alignment)),
-      pipeline_(ctx, preprocessDesc(ctx, precision, "buffer")) {}
+      offset_alignment_(std::max<uint64_t>(1, ctx.caps().min_storage_buffer_offset_alignment)) {
+  requirePrecision(ctx, precision);
+}
 
-void PreprocessOp::checkGridAndOutput(const FrameLayout& frame, const SamplingGrid& grid,
-                                      const TensorView& out) const {
+void PreprocessOp::checkGrid(const FrameLayout& frame, const SamplingGrid& grid) const {
   if (grid.model_size < 1 || grid.model_size > kMaxModelInputSize)
     throw Error("Preprocess: model input size " + std::to_string(grid.model_size) + " is outside [1, " +
                 std::to_string(kMaxModelInputSize) + "]");
   if (grid.frame_width != frame.width || grid.frame_height != frame.height)
     throw Error("Preprocess: sampling grid was made for a " + std::to_string(grid.frame_width) + "x" +
                 std::to_string(grid.frame_height) + " frame, not " + frameText(frame));
+}
+
+void PreprocessOp::checkOutput(const SamplingGrid& grid, const TensorView& out) const {
   if (!(out.shape == outputShape(grid.model_size)))
     throw Error("Preprocess: output shape " + out.shape.str() + " is not " + outputShape(grid.model_size).str() +
                 " for model input size " + std::to_string(grid.model_size));
   if (out.precision != precision_) throw Error("Preprocess: output precision differs from the op's");
+}
+
+void PreprocessOp::checkFirstConv(const SamplingGrid& grid, const FirstConv& conv) const {
+  if (!conv.op || !conv.out.buffer) throw Error("Preprocess: the first conv or its output is missing");
+  if (conv.op->params().in_channels != 3)
+    throw Error("Preprocess: the first conv reads " + std::to_string(conv.op->params().in_channels) +
+                " channels, the model input has 3");
+  if (conv.op->precision() != precision_ || conv.out.precision != precision_)
+    throw Error("Preprocess: the first conv's precision differs from the op's");
+  uint64_t shared = tileFor(conv.op->params().window, workgroup2D(ctx_.caps())).sharedBytes();
+  if (shared > ctx_.caps().max_shared_memory_bytes)
+    throw Error("Preprocess: the first conv's window (" + conv.op->params().window.str() + ") needs " +
+                std::to_string(shared) + " bytes of shared memory, the device has " +
+                std::to_string(ctx_.caps().max_shared_memory_bytes));
+  Shape expected = conv.op->outputShape(outputShape(grid.model_size));
+  if (!(conv.out.shape == expected))
+    throw Error("Preprocess: the first conv's output is " + conv.out.shape.str() + ", expected " + expected.str() +
+                " for model input size " + std::to_string(grid.model_size));
 }
 
 void PreprocessOp::checkBuffer(const BufferBinding& frame_buffer, const FrameLayout& frame) const {
@@ -211,41 +278,69 @@ void PreprocessOp::checkBuffer(const BufferBinding& frame_buffer, const FrameLay
                 std::to_string(offset_alignment_) + ")");
 }
 
-void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const Buffer& frame_buffer,
-                          const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out) {
-  record(rec, arena, bind(frame_buffer), frame, grid, out);
-}
-
-void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const BufferBinding& frame_buffer,
-                          const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out) {
-  checkBuffer(frame_buffer, frame);
-  checkGridAndOutput(frame, grid, out);
-  // Bind only the frame's bytes: a larger buffer may exceed the binding limit.
-  BufferBinding bindings[] = {{frame_buffer.buffer, frame_buffer.offset, frame.requiredBytes()}, bind(out)};
-  VkDescriptorSet set = arena.allocate(pipeline_, bindings);
-  rec.dispatch(pipeline_, set, pushFor(frame, grid, normalisation_), groupsFor(pipeline_, grid));
-}
-
-const Pipeline& PreprocessOp::imagePipeline(FrameImage::Access access) {
-  bool sampled = access == FrameImage::Access::Sampled;
-  std::unique_ptr<Pipeline>& pipeline = sampled ? sampled_pipeline_ : storage_pipeline_;
-  if (!pipeline) pipeline = std::make_unique<Pipeline>(ctx_, preprocessDesc(ctx_, precision_, sampled ? "sampled" : "storage"));
+const Pipeline& PreprocessOp::pipelineFor(Source source, const Conv2dOp* first_conv) {
+  const char* name = source == Source::Sampled ? "sampled" : source == Source::Storage ? "storage" : "buffer";
+  PipelineDesc desc = preprocessDesc(ctx_, precision_, name, first_conv);
+  std::string key = desc.shader;
+  for (uint32_t c : desc.spec_constants) key += "," + std::to_string(c);
+  std::unique_ptr<Pipeline>& pipeline = pipelines_[key];
+  if (!pipeline) pipeline = std::make_unique<Pipeline>(ctx_, desc);
   return *pipeline;
 }
 
+void PreprocessOp::dispatch(CommandRecorder& rec, DescriptorArena& arena, Source source,
+                            std::span<const ImageBinding> images, std::optional<BufferBinding> frame_buffer,
+                            const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out,
+                            const std::optional<FirstConv>& first_conv) {
+  checkGrid(frame, grid);
+  if (first_conv)
+    checkFirstConv(grid, *first_conv);
+  else
+    checkOutput(grid, out);
+  const Pipeline& pipeline = pipelineFor(source, first_conv ? first_conv->op : nullptr);
+  std::vector<BufferBinding> buffers;
+  if (frame_buffer) buffers.push_back(*frame_buffer);
+  PreprocessPush frame_push = pushFor(frame, grid, normalisation_);
+  if (!first_conv) {
+    buffers.push_back(bind(out));
+    VkDescriptorSet set = arena.allocate(pipeline, images, buffers);
+    uint32_t n = uint32_t(grid.model_size);
+    rec.dispatch(pipeline, set, frame_push, groupsFor(pipeline, n, n));
+    return;
+  }
+  const Conv2dOp& conv = *first_conv->op;
+  const Shape& conv_out = first_conv->out.shape;
+  buffers.insert(buffers.end(), {bind(conv.weights()), bind(conv.bias()), bind(first_conv->out)});
+  VkDescriptorSet set = arena.allocate(pipeline, images, buffers);
+  rec.dispatch(pipeline, set, PreprocessConvPush{frame_push, firstConvPush(conv, conv_out)},
+               groupsFor(pipeline, uint32_t(conv_out.w), uint32_t(conv_out.h)));
+}
+
+void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const Buffer& frame_buffer,
+                          const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out,
+                          std::optional<FirstConv> first_conv) {
+  record(rec, arena, bind(frame_buffer), frame, grid, out, first_conv);
+}
+
+void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const BufferBinding& frame_buffer,
+                          const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out,
+                          std::optional<FirstConv> first_conv) {
+  checkBuffer(frame_buffer, frame);
+  // Bind only the frame's bytes: a larger buffer may exceed the binding limit.
+  BufferBinding frame_bytes{frame_buffer.buffer, frame_buffer.offset, frame.requiredBytes()};
+  dispatch(rec, arena, Source::Buffer, {}, frame_bytes, frame, grid, out, first_conv);
+}
+
 void PreprocessOp::record(CommandRecorder& rec, DescriptorArena& arena, const FrameImage& image,
-                          const SamplingGrid& grid, const TensorView& out) {
+                          const SamplingGrid& grid, const TensorView& out, std::optional<FirstConv> first_conv) {
   FrameLayout frame = FrameLayout::packed(image.width, image.height, PixelFormat::RGBA8);
   validateFrameLayout(frame);
   if (!image.binding.view) throw Error("Preprocess: frame image view is VK_NULL_HANDLE");
   if (image.access == FrameImage::Access::Sampled && !image.binding.sampler)
     throw Error("Preprocess: a sampled frame image needs a sampler");
-  checkGridAndOutput(frame, grid, out);
-  const Pipeline& pipeline = imagePipeline(image.access);
+  Source source = image.access == FrameImage::Access::Sampled ? Source::Sampled : Source::Storage;
   ImageBinding images[] = {image.binding};
-  BufferBinding buffers[] = {bind(out)};
-  VkDescriptorSet set = arena.allocate(pipeline, images, buffers);
-  rec.dispatch(pipeline, set, pushFor(frame, grid, normalisation_), groupsFor(pipeline, grid));
+  dispatch(rec, arena, source, images, std::nullopt, frame, grid, out, first_conv);
 }
 
 }  // namespace vkpose

@@ -2,13 +2,20 @@
 // through a SamplingGrid (letterbox, stretch or crop), resize bilinearly like
 // tools/oracle/preprocess.js (TF's legacy mapping, no half-pixel centres),
 // normalise as the model's metadata says, and write 3 x N x N in C4HW4.
+// Optionally the network's first layer, a dense conv, runs in the same
+// dispatch (FirstConv): it then writes that layer's output instead.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
+#include "engine/capabilities.h"
 #include "engine/pipeline.h"
 #include "runtime/byte_range.h"
 #include "runtime/frame_mapping.h"
@@ -18,6 +25,7 @@
 namespace vkpose {
 
 class CommandRecorder;
+class Conv2dOp;
 
 enum class PixelFormat { RGBA8, RGB8, BGRA8 };
 
@@ -75,6 +83,21 @@ struct PixelNormalisation {
   static PixelNormalisation fromMetadata(const ModelMetadata& meta);
 };
 
+// Whether the network's first layer runs inside preprocessing
+// (shaders/preprocess_conv.comp): one dispatch and one barrier fewer, and
+// the model input is never stored, for each tap of the first conv computed
+// from the frame by every output pixel that reads it. Auto: on GPUs, off on
+// CPU devices; VKPOSE_FUSE_PREPROCESS=0/1 overrides Auto, for tuning runs.
+enum class FirstConvFusion { Auto, On, Off };
+bool firstConvFused(FirstConvFusion policy, const Capabilities& caps);
+
+// A dense conv over the 3-channel model input, to run inside preprocessing:
+// `out` is its output for the grid's N x N input.
+struct FirstConv {
+  const Conv2dOp* op = nullptr;
+  TensorView out;
+};
+
 class PreprocessOp {
  public:
   PreprocessOp(Context& ctx, Precision precision, PixelNormalisation normalisation);
@@ -86,31 +109,40 @@ class PreprocessOp {
   // size, layout and grid are baked into the recording, so a new frame size
   // or region of interest needs a new record; the pixels may change freely
   // between replays. Throws vkpose::Error naming what does not fit.
+  // With `first_conv`, the dispatch also runs that conv and writes its output
+  // to first_conv->out; `out` is then not written (nor checked).
   void record(CommandRecorder& rec, DescriptorArena& arena, const Buffer& frame_buffer, const FrameLayout& frame,
-              const SamplingGrid& grid, const TensorView& out);
+              const SamplingGrid& grid, const TensorView& out, std::optional<FirstConv> first_conv = {});
   // The same for a range of any storage buffer (a host engine's): the frame
   // starts at frame_buffer.offset, which must meet the device's storage
   // buffer offset alignment, and frame_buffer.range bytes belong to it.
   void record(CommandRecorder& rec, DescriptorArena& arena, const BufferBinding& frame_buffer,
-              const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out);
+              const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out,
+              std::optional<FirstConv> first_conv = {});
   // A host engine's 8-bit UNORM RGBA image (see FrameImage); only
   // frame.width and frame.height are read.
   void record(CommandRecorder& rec, DescriptorArena& arena, const FrameImage& image, const SamplingGrid& grid,
-              const TensorView& out);
+              const TensorView& out, std::optional<FirstConv> first_conv = {});
 
  private:
-  void checkGridAndOutput(const FrameLayout& frame, const SamplingGrid& grid, const TensorView& out) const;
+  enum class Source { Buffer, Sampled, Storage };
+  void checkGrid(const FrameLayout& frame, const SamplingGrid& grid) const;
+  void checkOutput(const SamplingGrid& grid, const TensorView& out) const;
+  void checkFirstConv(const SamplingGrid& grid, const FirstConv& conv) const;
   void checkBuffer(const BufferBinding& frame_buffer, const FrameLayout& frame) const;
-  const Pipeline& imagePipeline(FrameImage::Access access);
+  const Pipeline& pipelineFor(Source source, const Conv2dOp* first_conv);
+  void dispatch(CommandRecorder& rec, DescriptorArena& arena, Source source, std::span<const ImageBinding> images,
+                std::optional<BufferBinding> frame_buffer, const FrameLayout& frame, const SamplingGrid& grid,
+                const TensorView& out, const std::optional<FirstConv>& first_conv);
 
   Context& ctx_;
   Precision precision_;
   PixelNormalisation normalisation_;
   uint64_t max_binding_bytes_;  // the device's maxStorageBufferRange
   uint64_t offset_alignment_;   // the device's minStorageBufferOffsetAlignment
-  Pipeline pipeline_;
-  // Built on first use: most users never hand over an image.
-  std::unique_ptr<Pipeline> sampled_pipeline_, storage_pipeline_;
+  // Built on first use (most users never hand over an image), by shader
+  // variant and specialization.
+  std::map<std::string, std::unique_ptr<Pipeline>> pipelines_;
 };
 
 }  // namespace vkpose

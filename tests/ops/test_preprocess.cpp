@@ -107,30 +107,9 @@ std::vector<PreprocessCase> allCases() {
   return cases;
 }
 
-test::RefPixelOrder refOrder(PixelFormat format) {
-  switch (format) {
-    case PixelFormat::RGBA8: return test::RefPixelOrder::RGBA;
-    case PixelFormat::RGB8: return test::RefPixelOrder::RGB;
-    case PixelFormat::BGRA8: return test::RefPixelOrder::BGRA;
-  }
-  return test::RefPixelOrder::RGBA;
-}
+using test::refOrder;
 
-// The window worked out here from preprocess.js's formulas, independently of
-// samplingGrid (which test_frame_mapping checks on its own).
-RefWindow refWindow(const PreprocessCase& tc) {
-  switch (tc.mode) {
-    case ResizeMode::Letterbox: {
-      int side = std::max(tc.width, tc.height);
-      int pad_top = (side - tc.height) / 2, pad_left = (side - tc.width) / 2;
-      return {-pad_left, -pad_top, side, side};
-    }
-    case ResizeMode::Stretch: return {0, 0, tc.width, tc.height};
-    case ResizeMode::Crop:
-      return {int(tc.roi.x), int(tc.roi.y), int(tc.roi.width), int(tc.roi.height)};
-  }
-  return {};
-}
+RefWindow refWindow(const PreprocessCase& tc) { return test::refWindow(tc.mode, tc.width, tc.height, tc.roi); }
 
 test::RefNormalisation refNormalisation(const PreprocessCase& tc) {
   if (!tc.resnet) return {};

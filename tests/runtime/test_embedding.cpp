@@ -39,11 +39,13 @@ class Embedding : public ::testing::Test {
     for (const std::string& m : host_.takeValidationMessages()) ADD_FAILURE() << "validation message: " << m;
   }
 
-  Estimator& estimator(int frames_in_flight = 1, Precision precision = Precision::FP32) {
+  Estimator& estimator(int frames_in_flight = 1, Precision precision = Precision::FP32,
+                       FirstConvFusion fusion = FirstConvFusion::Auto) {
     EstimatorOptions options;
     options.model_path = test::testModelPath();
     options.precision = precision;
     options.frames_in_flight = frames_in_flight;
+    options.fuse_first_conv = fusion;
     options.external_device = host_.external();
     estimator_ = std::make_unique<Estimator>(options);
     return *estimator_;
@@ -63,33 +65,54 @@ class Embedding : public ::testing::Test {
     return GpuFrame::fromImage(kind, image.image, image.format, image.width, image.height, layout);
   }
 
+  void expectGoldenBufferFrame(Estimator& est);
+
   HostDevice host_;
   std::unique_ptr<Estimator> estimator_;
 };
 
+// Each frame source with the first layer separate and inside preprocessing.
+const FirstConvFusion kFirstConvPlaces[] = {FirstConvFusion::Off, FirstConvFusion::On};
+
+const char* placeName(FirstConvFusion fusion) {
+  return fusion == FirstConvFusion::On ? "first conv inside preprocessing" : "first conv separate";
+}
+
 TEST_F(Embedding, SampledImagesGiveTheGoldenKeypoints) {
-  Estimator& est = estimator();
-  EXPECT_FALSE(est.context().ownsDevice());
-  EXPECT_EQ(est.context().device(), host_.device());
-  for (VkFormat format : {VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_B8G8R8A8_UNORM}) {
-    SCOPED_TRACE(format == VK_FORMAT_R8G8B8A8_UNORM ? "RGBA8" : "BGRA8");
-    for (VkImageLayout layout : {VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_IMAGE_LAYOUT_GENERAL}) {
-      auto image = photoImage(format, VK_IMAGE_USAGE_SAMPLED_BIT, layout);
-      expectGoldenPose(est.estimate(imageFrame(*image, GpuFrame::Kind::SampledImage, layout)), kPhoto, 257);
+  for (FirstConvFusion fusion : kFirstConvPlaces) {
+    SCOPED_TRACE(placeName(fusion));
+    Estimator& est = estimator(1, Precision::FP32, fusion);
+    EXPECT_FALSE(est.context().ownsDevice());
+    EXPECT_EQ(est.context().device(), host_.device());
+    for (VkFormat format : {VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_B8G8R8A8_UNORM}) {
+      SCOPED_TRACE(format == VK_FORMAT_R8G8B8A8_UNORM ? "RGBA8" : "BGRA8");
+      for (VkImageLayout layout : {VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_IMAGE_LAYOUT_GENERAL}) {
+        auto image = photoImage(format, VK_IMAGE_USAGE_SAMPLED_BIT, layout);
+        expectGoldenPose(est.estimate(imageFrame(*image, GpuFrame::Kind::SampledImage, layout)), kPhoto, 257);
+      }
     }
   }
 }
 
 TEST_F(Embedding, StorageImageGivesTheGoldenKeypoints) {
-  Estimator& est = estimator();
-  auto image = photoImage(VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT, VK_IMAGE_LAYOUT_GENERAL);
-  expectGoldenPose(est.estimate(imageFrame(*image, GpuFrame::Kind::StorageImage, VK_IMAGE_LAYOUT_GENERAL)), kPhoto,
-                   257);
+  for (FirstConvFusion fusion : kFirstConvPlaces) {
+    SCOPED_TRACE(placeName(fusion));
+    Estimator& est = estimator(1, Precision::FP32, fusion);
+    auto image = photoImage(VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_USAGE_STORAGE_BIT, VK_IMAGE_LAYOUT_GENERAL);
+    expectGoldenPose(est.estimate(imageFrame(*image, GpuFrame::Kind::StorageImage, VK_IMAGE_LAYOUT_GENERAL)), kPhoto,
+                     257);
+  }
 }
 
 // A host's buffer with the frame at an aligned offset and padded rows.
 TEST_F(Embedding, BufferAtAnOffsetGivesTheGoldenKeypoints) {
-  Estimator& est = estimator();
+  for (FirstConvFusion fusion : kFirstConvPlaces) {
+    SCOPED_TRACE(placeName(fusion));
+    expectGoldenBufferFrame(estimator(1, Precision::FP32, fusion));
+  }
+}
+
+void Embedding::expectGoldenBufferFrame(Estimator& est) {
   const test::RgbImage& image = photo(kPhoto);
   uint32_t stride = uint32_t(image.width) * 4 + 64;
   std::vector<uint8_t> pixels = test::fourBytePixels(image, PixelFormat::BGRA8, stride);

@@ -68,6 +68,55 @@ TEST(Estimator, Fp16StorageShiftsKeypointsByAtMostOnePixel) {
   expectNoValidationMessages(*estimator);
 }
 
+// The first layer inside preprocessing, forced on whatever the device (Auto
+// leaves it off on CPU devices): the same TF.js goldens at two sizes.
+TEST(Estimator, FirstConvInsidePreprocessingKeepsTheGoldenKeypoints) {
+  EstimatorOptions options = optionsFor(257);
+  options.fuse_first_conv = FirstConvFusion::On;
+  Estimator estimator(options);
+  for (int size : {257, 385}) {
+    estimator.setInputSize(size);
+    for (const char* image : {"pose.jpg", "messi5.jpg"})
+      expectGoldenPose(estimator.estimate(rgbFrame(photo(image))), image, size);
+  }
+  expectNoValidationMessages(estimator);
+}
+
+TEST(Estimator, FirstConvInsidePreprocessingInFp16ShiftsKeypointsByAtMostOnePixel) {
+  EstimatorOptions options = optionsFor(257, Precision::FP16Storage);
+  options.fuse_first_conv = FirstConvFusion::On;
+  std::unique_ptr<Estimator> estimator;
+  try {
+    estimator = std::make_unique<Estimator>(options);
+  } catch (const Error& e) {
+    if (std::string(e.what()).find("does not support precision") == std::string::npos) throw;
+    GTEST_SKIP() << e.what();
+  }
+  for (const char* image : {"pose.jpg", "messi5.jpg"}) {
+    double shift = meanShift(estimator->estimate(rgbFrame(photo(image))), goldenKeypoints(image, 257));
+    std::printf("[ golden   ] %s at 257 fp16s, first conv inside preprocessing: mean keypoint shift %.3f source px\n",
+                image, shift);
+    EXPECT_LE(shift, 1.0) << image;
+  }
+  expectNoValidationMessages(*estimator);
+}
+
+// Where the first layer runs by default: inside preprocessing on GPUs, apart
+// on CPU devices; On and Off are obeyed everywhere.
+TEST(FirstConvPlace, InsidePreprocessingOnGpusByDefault) {
+  const char* env = std::getenv("VKPOSE_FUSE_PREPROCESS");
+  if (env) GTEST_SKIP() << "VKPOSE_FUSE_PREPROCESS=" << env << " overrides the default";
+  Capabilities caps;
+  for (VkPhysicalDeviceType type : {VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU,
+                                    VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU, VK_PHYSICAL_DEVICE_TYPE_CPU}) {
+    caps.device_type = type;
+    bool gpu = type != VK_PHYSICAL_DEVICE_TYPE_CPU;
+    EXPECT_EQ(firstConvFused(FirstConvFusion::Auto, caps), gpu) << type;
+    EXPECT_TRUE(firstConvFused(FirstConvFusion::On, caps)) << type;
+    EXPECT_FALSE(firstConvFused(FirstConvFusion::Off, caps)) << type;
+  }
+}
+
 // The default precision by device class, on hand-made capability snapshots.
 TEST(PreferredPrecision, Fp16StorageOnGpusThatHaveItFp32Elsewhere) {
   Capabilities caps;
@@ -285,21 +334,27 @@ TEST(Estimator, RefusesBadFramesClearly) {
 }
 
 // Nodes the per-layer marks cover: a fused depthwise + pointwise pair (VKPOSE_FUSE_DWPW=1)
-// is one mark labelled "dw+pw".
+// is one mark labelled "dw+pw", and a first layer run inside preprocessing is
+// named in the preprocessing span's label ("preprocess+conv").
 size_t nodesTimed(const GpuTiming& timing) {
-  size_t nodes = 0;
+  size_t nodes = size_t(std::count(timing.preprocess_label.begin(), timing.preprocess_label.end(), '+'));
   for (const TimedSpan& layer : timing.layers)
     nodes += 1 + size_t(std::count(layer.label.begin(), layer.label.end(), '+'));
   return nodes;
 }
 
-TEST(Estimator, ReportsGpuTimePerStageAndLayer) {
+TEST(Estimator, GpuTimingIsOffByDefault) {
   Estimator plain(optionsFor(257, Precision::FP32, 1));
   plain.estimate(rgbFrame(photo("messi5.jpg")));
-  EXPECT_FALSE(plain.lastGpuTiming()) << "timing is off by default";
+  EXPECT_FALSE(plain.lastGpuTiming());
+}
 
+class PerLayerTiming : public ::testing::TestWithParam<FirstConvFusion> {};
+
+TEST_P(PerLayerTiming, ReportsGpuTimePerStageAndLayer) {
   EstimatorOptions options = optionsFor(257, Precision::FP32, 2);
   options.gpu_timing = GpuTimingMode::PerLayer;
+  options.fuse_first_conv = GetParam();
   Estimator estimator(options);
   if (!estimator.context().caps().timestamps) GTEST_SKIP() << "the compute queue has no timestamps";
   Pose pose = estimator.estimate(rgbFrame(photo("pose.jpg")));
@@ -318,7 +373,14 @@ TEST(Estimator, ReportsGpuTimePerStageAndLayer) {
     EXPECT_GE(layer.ms, 0.0) << layer.label;
     layer_sum += layer.ms;
   }
-  EXPECT_EQ(timing->layers.front().label, estimator.model().nodes.front().name);
+  const std::string& first_node = estimator.model().nodes.front().name;
+  if (GetParam() == FirstConvFusion::On) {
+    EXPECT_EQ(timing->preprocess_label, "preprocess+" + first_node);
+    EXPECT_EQ(timing->layers.front().label, estimator.model().nodes[1].name);
+  } else {
+    EXPECT_EQ(timing->preprocess_label, "preprocess");
+    EXPECT_EQ(timing->layers.front().label, first_node);
+  }
   EXPECT_NEAR(layer_sum, timing->network_ms, 1e-6);
   EXPECT_GT(timing->preprocess_ms, 0.0);
   EXPECT_GT(timing->network_ms, 0.0);
@@ -333,6 +395,11 @@ TEST(Estimator, ReportsGpuTimePerStageAndLayer) {
   EXPECT_EQ(nodesTimed(*estimator.lastGpuTiming()), computed_nodes);
   expectNoValidationMessages(estimator);
 }
+
+INSTANTIATE_TEST_SUITE_P(FirstConv, PerLayerTiming, ::testing::Values(FirstConvFusion::Off, FirstConvFusion::On),
+                         [](const ::testing::TestParamInfo<FirstConvFusion>& info) {
+                           return info.param == FirstConvFusion::On ? "InsidePreprocessing" : "Separate";
+                         });
 
 // Frame slots share one copy of the weights; each has its own activations,
 // staging and readback.

@@ -88,4 +88,26 @@ std::vector<uint8_t> encodeFrame(const RgbImage& image, RefPixelOrder order, uin
   return bytes;
 }
 
+RefPixelOrder refOrder(PixelFormat format) {
+  switch (format) {
+    case PixelFormat::RGBA8: return RefPixelOrder::RGBA;
+    case PixelFormat::RGB8: return RefPixelOrder::RGB;
+    case PixelFormat::BGRA8: return RefPixelOrder::BGRA;
+  }
+  return RefPixelOrder::RGBA;
+}
+
+RefWindow refWindow(ResizeMode mode, int width, int height, const RegionOfInterest& roi) {
+  switch (mode) {
+    case ResizeMode::Letterbox: {
+      int side = std::max(width, height);
+      int pad_top = (side - height) / 2, pad_left = (side - width) / 2;
+      return {-pad_left, -pad_top, side, side};
+    }
+    case ResizeMode::Stretch: return {0, 0, width, height};
+    case ResizeMode::Crop: return {int(roi.x), int(roi.y), int(roi.width), int(roi.height)};
+  }
+  return {};
+}
+
 }  // namespace vkpose::test

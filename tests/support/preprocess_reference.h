@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/frame_mapping.h"
+#include "runtime/ops/preprocess.h"
+
 namespace vkpose::test {
 
 // A frame as the reference reads it: packed RGB8, row-major.
@@ -47,5 +50,13 @@ enum class RefPixelOrder { RGBA, RGB, BGRA };
 // apart, padded with junk to a multiple of 4 bytes; row padding and alpha are
 // junk too, so a kernel that reads them fails.
 std::vector<uint8_t> encodeFrame(const RgbImage& image, RefPixelOrder order, uint32_t row_stride);
+
+RefPixelOrder refOrder(PixelFormat format);
+
+// The window of a width x height frame worked out from preprocess.js's
+// formulas (letterbox: the centred square of the longer side), independently
+// of samplingGrid, which test_frame_mapping checks on its own. Crop regions
+// must be whole pixels.
+RefWindow refWindow(ResizeMode mode, int width, int height, const RegionOfInterest& roi = {});
 
 }  // namespace vkpose::test
