@@ -77,6 +77,9 @@ function checkSize(entry, report, options, model) {
     if (expect(entry.gpu_ms, `${where}.gpu_ms is null though the queue has timestamps`)) {
       checkSummary(entry.gpu_ms.total, `${where}.gpu_ms.total`, iterations);
       for (const k of ['preprocess', 'network', 'decode']) expect(positive(entry.gpu_ms[k]), `${where}.gpu_ms.${k} = ${entry.gpu_ms[k]}`);
+      const covers = entry.gpu_ms.preprocess_covers;
+      expect(typeof covers === 'string' && /^preprocess(\+.+)?$/.test(covers),
+        `${where}.gpu_ms.preprocess_covers = ${covers}: "preprocess" or "preprocess+" the first layer`);
       for (const k of ['preprocess', 'network', 'decode']) {
         expect(entry.gpu_ms[k] <= entry.gpu_ms.total.max, `${where}.gpu_ms.${k} exceeds the largest total`);
       }

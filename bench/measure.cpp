@@ -53,6 +53,7 @@ TimedRun timeEstimates(Estimator& estimator, NextFrame&& next, int iterations, P
                        const std::string& what) {
   progress.begin(what, iterations);
   std::vector<double> latency, total, pre, net, dec;
+  std::string pre_label;
   TimedRun run;
   for (int i = 0; i < iterations; ++i) {
     auto frame = next();
@@ -62,6 +63,7 @@ TimedRun timeEstimates(Estimator& estimator, NextFrame&& next, int iterations, P
     if (std::optional<GpuTiming> t = estimator.lastGpuTiming()) {
       total.push_back(t->total_ms);
       pre.push_back(t->preprocess_ms);
+      pre_label = t->preprocess_label;
       net.push_back(t->network_ms);
       dec.push_back(t->decode_ms);
     }
@@ -69,7 +71,7 @@ TimedRun timeEstimates(Estimator& estimator, NextFrame&& next, int iterations, P
   }
   progress.end();
   run.latency = summarise(latency);
-  if (!total.empty()) run.gpu = GpuTimes{summarise(total), median(pre), median(net), median(dec)};
+  if (!total.empty()) run.gpu = GpuTimes{summarise(total), median(pre), median(net), median(dec), pre_label};
   return run;
 }
 

@@ -63,6 +63,7 @@ json sizeResult(const SizeResult& s) {
     j["registered_frame"] = {{"refused", s.registration_refused}};
   j["gpu_ms"] = s.gpu ? json{{"total", summary(s.gpu->total)},
                              {"preprocess", s.gpu->preprocess_ms},
+                             {"preprocess_covers", s.gpu->preprocess_label},
                              {"network", s.gpu->network_ms},
                              {"decode", s.gpu->decode_ms}}
                       : json(nullptr);

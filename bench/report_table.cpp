@@ -73,6 +73,10 @@ void printTimes(const BenchResults& r, std::FILE* out) {
                  s.latency.median, s.latency.p99, s.throughput_fps, double(s.pose_score), s.confident_keypoints);
   }
   std::fprintf(out, "(score: pose score of the last frame / keypoints scoring >= 0.5)\n");
+  const std::string label = r.sizes.empty() || !r.sizes.front().gpu ? "" : r.sizes.front().gpu->preprocess_label;
+  if (size_t plus = label.find('+'); plus != std::string::npos)
+    std::fprintf(out, "(prep includes the network's first layer, %s: it runs inside preprocessing)\n",
+                 label.substr(plus + 1).c_str());
 }
 
 // A latency run beside the host-frame one: its GPU time, latency and the

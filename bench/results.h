@@ -18,6 +18,9 @@ struct GpuTimes {
   Summary total;  // preprocess + network + decode: from the frame's first command (its staging read) to the pose
                   // written into host-visible memory
   double preprocess_ms = 0, network_ms = 0, decode_ms = 0;  // medians of each part
+  // GpuTiming::preprocess_label: "preprocess", or "preprocess+" the first
+  // layer where it runs inside preprocessing (then part of preprocess_ms).
+  std::string preprocess_label;
 };
 
 struct LayerTime {
