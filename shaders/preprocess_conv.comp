@@ -7,7 +7,9 @@
 // Each workgroup first computes the model pixels its outputs read (a tile of
 // TILE_W x TILE_H, zero in the conv's padding) from the frame into shared
 // memory (frame_source.glsl), then each invocation computes one output pixel
-// for all OUT_BLOCKS output channel blocks from there. Neighbouring
+// for OUT_BLOCKS output channel blocks from there: the workgroup's z
+// invocations of a pixel split the conv's blocks (on GPUs, for small planes,
+// one block each: more invocations to fill the GPU). Neighbouring
 // workgroups recompute their tiles' shared edges: 17x17 model pixels for 8x8
 // outputs of a 3x3 stride-2 window, 13% more than once each. Without the tile
 // every invocation computed its own 9 taps, 2.25 times over, and the fused
@@ -22,7 +24,9 @@
 #include "layout.glsl"
 
 layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
-layout(constant_id = 3) const uint OUT_BLOCKS = 1;  // the conv's padded output blocks, all per invocation
+// Output blocks per invocation: the workgroup's z invocations of a pixel
+// split the conv's stored blocks between them, OUT_BLOCKS each.
+layout(constant_id = 3) const uint OUT_BLOCKS = 1;
 layout(constant_id = 4) const int ACTIVATION = kActNone;
 layout(constant_id = 5) const uint TILE_W = 1;  // model pixels a workgroup's outputs read, per row
 layout(constant_id = 6) const uint TILE_H = 1;  // and rows
@@ -57,7 +61,7 @@ shared vec3 tile[TILE_W * TILE_H];
 // The model pixels this workgroup's outputs read, from model pixel `origin`.
 void loadTile(ivec2 origin) {
   int size = int(p.model_size);
-  uint invocations = gl_WorkGroupSize.x * gl_WorkGroupSize.y;
+  uint invocations = gl_WorkGroupSize.x * gl_WorkGroupSize.y * gl_WorkGroupSize.z;
   for (uint i = gl_LocalInvocationIndex; i < TILE_W * TILE_H; i += invocations) {
     ivec2 at = origin + ivec2(i % TILE_W, i / TILE_W);
     bool inside = all(greaterThanEqual(at, ivec2(0))) && all(lessThan(at, ivec2(size)));
@@ -73,8 +77,9 @@ void main() {
   uint ox = gl_GlobalInvocationID.x, oy = gl_GlobalInvocationID.y;
   if (ox >= p.out_w || oy >= p.out_h) return;
 
+  uint first_block = gl_LocalInvocationID.z * OUT_BLOCKS;
   vec4 acc[OUT_BLOCKS];
-  for (uint b = 0; b < OUT_BLOCKS; ++b) acc[b] = vec4(bias[b]);
+  for (uint b = 0; b < OUT_BLOCKS; ++b) acc[b] = vec4(bias[first_block + b]);
 
   uint taps = uint(p.kernel_h * p.kernel_w);
   uint block_stride = taps * 4;  // vec4s of weights per output block (one input block)
@@ -83,12 +88,12 @@ void main() {
     for (int kx = 0; kx < p.kernel_w; ++kx) {
       ivec2 at = local + ivec2(kx, ky) * dilation;
       vec3 x = tile[uint(at.y) * TILE_W + uint(at.x)];
-      uint w = uint(ky * p.kernel_w + kx) * 4;
+      uint w = first_block * block_stride + uint(ky * p.kernel_w + kx) * 4;
       for (uint b = 0; b < OUT_BLOCKS; ++b) {
         uint wb = w + b * block_stride;
         acc[b] += x.x * vec4(weights[wb]) + x.y * vec4(weights[wb + 1]) + x.z * vec4(weights[wb + 2]);
       }
     }
   }
-  for (uint b = 0; b < OUT_BLOCKS; ++b) store(b, oy, ox, acc[b]);
+  for (uint b = 0; b < OUT_BLOCKS; ++b) store(first_block + b, oy, ox, acc[b]);
 }

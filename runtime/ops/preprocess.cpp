@@ -63,13 +63,43 @@ TileSize tileFor(const ConvParams& w, const std::array<uint32_t, 3>& local) {
           (local[1] - 1) * uint32_t(w.stride_h) + uint32_t(w.dilation_h * (w.kernel_h - 1)) + 1};
 }
 
+// Up to this many output pixels, GPUs split the first conv's output blocks
+// between invocations (blockSplit). Measured on an H200 (docs/performance.md,
+// step 23): one block per invocation took 4-6 us off at inputs 161 and 257
+// (outputs 81x81, 129x129) and 3 at 385 (193x193), changed nothing at 513
+// and added 2 us at 801.
+constexpr uint64_t kSplitMaxPlane = 200 * 200;
+
+bool splitFits(const Capabilities& caps, uint32_t blocks, const std::array<uint32_t, 3>& local, uint32_t split) {
+  return split >= 1 && blocks % split == 0 && uint64_t(local[0]) * local[1] * split <= caps.max_workgroup_invocations &&
+         split <= caps.max_workgroup_size[2];
+}
+
+// How many invocations of a preprocess_conv.comp workgroup share each output
+// pixel, splitting the conv's stored blocks between them: on GPUs, for small
+// planes, as many as there are blocks (or the most that fit the device);
+// otherwise 1. VKPOSE_FIRST_CONV_SPLIT=n overrides it on any device where n
+// fits (tuning runs, and tests of the split on CPU devices).
+uint32_t blockSplit(const Capabilities& caps, uint32_t blocks, const std::array<uint32_t, 3>& local, Shape out) {
+  if (const char* env = std::getenv("VKPOSE_FIRST_CONV_SPLIT")) {
+    uint32_t split = uint32_t(std::strtoul(env, nullptr, 10));
+    if (splitFits(caps, blocks, local, split)) return split;
+  }
+  if (caps.device_type == VK_PHYSICAL_DEVICE_TYPE_CPU || uint64_t(out.h) * uint64_t(out.w) > kSplitMaxPlane) return 1;
+  for (uint32_t split = blocks; split > 1; --split)
+    if (splitFits(caps, blocks, local, split)) return split;
+  return 1;
+}
+
 // The shaders compute in fp32 whatever the storage: pixel values up to 255
 // and bilinear weights need more than fp16's 11 bits, so fp16a shares the
 // fp16s variants (the stored tensor is identical).
 // `source` is the shaders' SOURCE axis: buffer, sampled or storage. With a
 // first conv, the weights and bias are two more buffers before the output,
 // and the conv's stored output blocks and activation are spec constants.
-PipelineDesc preprocessDesc(const Context& ctx, Precision precision, const char* source, const Conv2dOp* conv) {
+// `conv_out`: the conv's output shape (read only with a conv).
+PipelineDesc preprocessDesc(const Context& ctx, Precision precision, const char* source, const Conv2dOp* conv,
+                            Shape conv_out) {
   Precision storage = precision == Precision::FP16Arith ? Precision::FP16Storage : precision;
   std::string family = conv ? "preprocess_conv_" : "preprocess_";
   PipelineDesc desc{family + source + "_" + precisionSuffix(storage), conv ? 4u : 2u,
@@ -77,7 +107,9 @@ PipelineDesc preprocessDesc(const Context& ctx, Precision precision, const char*
                     workgroup2D(ctx.caps()), {}, {}};
   if (conv) {
     TileSize tile = tileFor(conv->params().window, desc.local_size);
-    desc.spec_constants = {conv->storedOutBlocks(), uint32_t(conv->epilogue().activation), tile.width, tile.height};
+    desc.local_size[2] = blockSplit(ctx.caps(), conv->storedOutBlocks(), desc.local_size, conv_out);
+    desc.spec_constants = {conv->storedOutBlocks() / desc.local_size[2], uint32_t(conv->epilogue().activation),
+                           tile.width, tile.height};
   }
   if (std::string(source) == "sampled") desc.image_bindings = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
   if (std::string(source) == "storage") desc.image_bindings = {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE};
@@ -278,10 +310,11 @@ void PreprocessOp::checkBuffer(const BufferBinding& frame_buffer, const FrameLay
                 std::to_string(offset_alignment_) + ")");
 }
 
-const Pipeline& PreprocessOp::pipelineFor(Source source, const Conv2dOp* first_conv) {
+const Pipeline& PreprocessOp::pipelineFor(Source source, const std::optional<FirstConv>& first_conv) {
   const char* name = source == Source::Sampled ? "sampled" : source == Source::Storage ? "storage" : "buffer";
-  PipelineDesc desc = preprocessDesc(ctx_, precision_, name, first_conv);
-  std::string key = desc.shader;
+  PipelineDesc desc = first_conv ? preprocessDesc(ctx_, precision_, name, first_conv->op, first_conv->out.shape)
+                                 : preprocessDesc(ctx_, precision_, name, nullptr, {});
+  std::string key = desc.shader + "," + std::to_string(desc.local_size[2]);
   for (uint32_t c : desc.spec_constants) key += "," + std::to_string(c);
   std::unique_ptr<Pipeline>& pipeline = pipelines_[key];
   if (!pipeline) pipeline = std::make_unique<Pipeline>(ctx_, desc);
@@ -297,7 +330,7 @@ void PreprocessOp::dispatch(CommandRecorder& rec, DescriptorArena& arena, Source
     checkFirstConv(grid, *first_conv);
   else
     checkOutput(grid, out);
-  const Pipeline& pipeline = pipelineFor(source, first_conv ? first_conv->op : nullptr);
+  const Pipeline& pipeline = pipelineFor(source, first_conv);
   std::vector<BufferBinding> buffers;
   if (frame_buffer) buffers.push_back(*frame_buffer);
   PreprocessPush frame_push = pushFor(frame, grid, normalisation_);

@@ -130,7 +130,7 @@ class PreprocessOp {
   void checkOutput(const SamplingGrid& grid, const TensorView& out) const;
   void checkFirstConv(const SamplingGrid& grid, const FirstConv& conv) const;
   void checkBuffer(const BufferBinding& frame_buffer, const FrameLayout& frame) const;
-  const Pipeline& pipelineFor(Source source, const Conv2dOp* first_conv);
+  const Pipeline& pipelineFor(Source source, const std::optional<FirstConv>& first_conv);
   void dispatch(CommandRecorder& rec, DescriptorArena& arena, Source source, std::span<const ImageBinding> images,
                 std::optional<BufferBinding> frame_buffer, const FrameLayout& frame, const SamplingGrid& grid,
                 const TensorView& out, const std::optional<FirstConv>& first_conv);

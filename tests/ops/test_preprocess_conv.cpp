@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -184,12 +186,62 @@ TEST_P(PreprocessConvTest, MatchesPreprocessingThenTheConv) {
   for (float v : test::downloadPacked(ctx(), run.unusedInput())) ASSERT_TRUE(std::isnan(v));
 }
 
+class PreprocessConvSplit : public GpuTest {};
+
 INSTANTIATE_TEST_SUITE_P(Cases, PreprocessConvTest, ::testing::ValuesIn(allCases()),
                          [](const ::testing::TestParamInfo<FirstConvCase>& param) {
                            std::string name = param.param.name;
                            std::replace(name.begin(), name.end(), '+', 'p');
                            return name;
                          });
+
+// VKPOSE_FIRST_CONV_SPLIT while it lives: the invocations per output pixel,
+// which GPUs choose by plane size and CPU devices leave at 1.
+class ScopedSplit {
+ public:
+  explicit ScopedSplit(uint32_t split) {
+    if (const char* old = std::getenv(kVariable)) saved_ = old;
+    setenv(kVariable, std::to_string(split).c_str(), 1);
+  }
+  ~ScopedSplit() {
+    if (saved_)
+      setenv(kVariable, saved_->c_str(), 1);
+    else
+      unsetenv(kVariable);
+  }
+  ScopedSplit(const ScopedSplit&) = delete;
+  ScopedSplit& operator=(const ScopedSplit&) = delete;
+
+ private:
+  static constexpr const char* kVariable = "VKPOSE_FIRST_CONV_SPLIT";
+  std::optional<std::string> saved_;
+};
+
+// The output blocks split between a workgroup's invocations, as GPUs run
+// small planes: every split that divides the stored blocks.
+TEST_F(PreprocessConvSplit, EverySplitMatchesTheReference) {
+  std::vector<FirstConvCase> cases = allCases();
+  auto named = [&](const std::string& name) {
+    return *std::find_if(cases.begin(), cases.end(), [&](const FirstConvCase& c) { return c.name == name; });
+  };
+  struct Run {
+    FirstConvCase tc;
+    std::vector<uint32_t> splits;
+  };
+  for (const Run& r : {Run{named("posenet_257_fp32"), {2, 3, 6}},
+                       Run{named("bgra8_crop_around_5x5s2d2_asymmetric_10ch_sigmoid"), {2, 4}}}) {
+    for (uint32_t split : r.splits) {
+      SCOPED_TRACE(r.tc.name + ", split " + std::to_string(split));
+      ScopedSplit scoped(split);
+      ConvWeights w = randomWeights(r.tc, test::kDefaultSeed + split);
+      FirstConvRun run(ctx(), r.tc, w);
+      test::RgbImage image = test::randomImage(r.tc.width, r.tc.height, test::kDefaultSeed + split);
+      std::vector<float> packed = run.run(image, r.tc.format);
+      EXPECT_TRUE(matchesReference(packed, referenceOutput(r.tc, image, w), run.out().shape, r.tc.precision));
+      EXPECT_TRUE(test::paddingLanesZero(packed, run.out().shape));
+    }
+  }
+}
 
 class PreprocessConvReplay : public GpuTest {};
 
