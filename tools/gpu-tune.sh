@@ -9,6 +9,8 @@
 #   bash tools/gpu-tune.sh VKPOSE_FUSE_DWPW 257,513 0 1
 #   bash tools/gpu-tune.sh VKPOSE_FUSE_PREPROCESS 257,513 0 1
 #     (the first conv inside preprocessing; runtime/ops/preprocess.h)
+#   bash tools/gpu-tune.sh VKPOSE_FIRST_CONV_SPLIT 161,257,513 1 2 3 6
+#     (invocations sharing each of its output pixels; runtime/ops/preprocess.cpp)
 #   bash tools/gpu-tune.sh VKPOSE_DW_TILE 257,513 8,4 2,1 1,1
 #     (depthwise 3x3 output pixels per invocation at stride 1,2; runtime/ops/depthwise.h)
 #   bash tools/gpu-tune.sh VKPOSE_WORKGROUP_2D 257,513 8,8 32,2 16,16
