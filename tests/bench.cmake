@@ -79,8 +79,17 @@ vkpose_cli_test(sync_probe_phases_out_of_range EXIT 2 EXPECT "--phases must lie 
 vkpose_cli_test(sync_probe_bad_option EXIT 2 EXPECT "unknown argument '--frobnicate'"
   COMMAND $<TARGET_FILE:vkpose-sync-probe> --frobnicate)
 
+# vkpose-startup-probe: bare instances and devices, then vkpose's Context.
+vkpose_cli_test(startup_probe_runs EXIT 0 EXPECT "bare, round 2 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+.*vkpose Context, 1 queue"
+  COMMAND $<TARGET_FILE:vkpose-startup-probe> --rounds 2)
+vkpose_cli_test(startup_probe_bad_rounds EXIT 2 EXPECT "--rounds must lie in 1..100, got 0"
+  COMMAND $<TARGET_FILE:vkpose-startup-probe> --rounds 0)
+vkpose_cli_test(startup_probe_bad_option EXIT 2 EXPECT "unknown argument '--frobnicate'"
+  COMMAND $<TARGET_FILE:vkpose-startup-probe> --frobnicate)
+
 foreach(t sync_probe_barriers_order_phases sync_probe_barriers_order_two_chains sync_probe_events_order_two_chains
           sync_probe_bad_local_size sync_probe_phases_out_of_range sync_probe_bad_option
+          startup_probe_runs startup_probe_bad_rounds startup_probe_bad_option
           bench_quick_run bench_compare_onnxruntime bench_onnxruntime_without_node bench_bad_option
           bench_sizes_not_numbers bench_invalid_size bench_size_out_of_range bench_missing_model bench_not_a_model
           bench_bad_frame bench_frame_too_large bench_bad_precision bench_too_many_in_flight bench_missing_image)

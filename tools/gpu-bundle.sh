@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Collects the GPU-side binaries (tests, vkpose-info, vkpose-bench, vkpose-sync-probe) of a release build into
+# Collects the GPU-side binaries (tests, vkpose-info, vkpose-bench and the two probes) of a release build into
 # .gpu-bundle/, stripped, for a machine that has a Vulkan driver but no build
 # tools: they link only libvulkan and the C/C++ runtime.
 set -euo pipefail
@@ -8,7 +8,8 @@ build=${1:-build/release}
 command -v xz >/dev/null || { echo "gpu-bundle: xz is missing (apt-get install xz-utils)" >&2; exit 1; }
 rm -rf .gpu-bundle && mkdir -p .gpu-bundle
 # GPU-side tests only: the converter's tests are offline and link protobuf.
-binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info "$build"/bench/vkpose-bench "$build"/bench/vkpose-sync-probe)
+binaries=("$build"/tests/validation_canary "$build"/tools/vkpose-info "$build"/bench/vkpose-bench "$build"/bench/vkpose-sync-probe
+          "$build"/bench/vkpose-startup-probe)
 # Test binaries that never create a device are left out too: they run here
 # already, and the device tool carries at most 64 MiB with the source tree.
 cpu_only=(test_model_load test_model_validate test_shapes test_summary test_weight_layout test_reference_ops
