@@ -291,7 +291,9 @@ std::optional<FirstConv> Executor::firstConv() const {
   return FirstConv{std::get<std::shared_ptr<Conv2dOp>>(steps_[0].op).get(), tensors_[size_t(steps_[0].output)]};
 }
 
-std::string Executor::firstConvName() const { return first_conv_outside_ ? steps_[0].name : std::string(); }
+std::string_view Executor::firstConvName() const {
+  return first_conv_outside_ ? std::string_view(steps_[0].name) : std::string_view();
+}
 
 const TensorView& Executor::input() const { return tensors_[size_t(input_tensor_)]; }
 

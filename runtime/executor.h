@@ -24,6 +24,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/memory.h"
@@ -86,8 +87,8 @@ class Executor {
   // (ExecutorOptions::first_conv_in_preprocess, where it qualifies): record()
   // leaves it out, and the caller writes its output before the replay.
   std::optional<FirstConv> firstConv() const;
-  // Its node name (empty when firstConv() is).
-  std::string firstConvName() const;
+  // Its node name (empty when firstConv() is); valid while the executor lives.
+  std::string_view firstConvName() const;
 
   int inputSize() const { return input_size_; }
   Precision precision() const { return precision_; }

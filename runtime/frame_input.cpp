@@ -149,7 +149,7 @@ std::unique_ptr<FrameInputRecordings::Entry> FrameInputRecordings::record(const 
                           "earlier work on the queue wrote the frame, and this slot's previous network replay used "
                           "the tensor that preprocessing overwrites");
   recordPreprocess(*entry, staging, target);
-  std::string step = target.first_conv ? "preprocess+" + target.first_conv_name : "preprocess";
+  std::string step = target.first_conv ? "preprocess+" + std::string(target.first_conv_name) : "preprocess";
   if (target.timing) target.timing->mark(entry->recorder.handle(), 1, step);
   entry->recorder.barrier(Stage::Compute, Stage::Compute,
                           step + " writes what the network reads first, and the network's previous replay read it");

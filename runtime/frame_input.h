@@ -11,7 +11,7 @@
 #include <list>
 #include <memory>
 #include <optional>
-#include <string>
+#include <string_view>
 
 #include "engine/context.h"
 #include "engine/pipeline.h"
@@ -47,9 +47,10 @@ struct FrameInputTarget {
   RegionOfInterest roi;
   TimestampQueries* timing = nullptr;  // set: reset, mark 0 at the start and 1 after preprocessing
   // Set: the network's first layer, run in the preprocessing dispatch (the
-  // network input is then not written), and its node name.
+  // network input is then not written), and its node name. The target is
+  // made for every submit, so the name is a view of the Executor's.
   std::optional<FirstConv> first_conv;
-  std::string first_conv_name;
+  std::string_view first_conv_name;
 };
 
 class FrameInputRecordings {
