@@ -2,11 +2,10 @@
 // bare VkInstance and VkDevice (no extensions, no features, one compute
 // queue), created and destroyed --rounds times in one process, then
 // vkpose's Context (its extensions and features, also one queue) in the
-// same process. If a
-// bare first device takes as long as vkpose's, the time is the driver's
-// floor; if later rounds are fast, it is paid once per process.
+// same process. If a bare first device takes as long as vkpose's, the time
+// is the driver's floor; if later rounds are fast, it is paid once per
+// process.
 // docs/benchmarks.md says more.
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -15,18 +14,13 @@
 
 #include "engine/context.h"
 #include "engine/error.h"
+#include "engine/timed.h"
 #include "engine/validation.h"
 #include "engine/vulkan_api.h"
 #include "tools/cli_args.h"
 
 namespace vkpose::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 struct BareTimes {
   double instance = 0, enumerate = 0, device = 0, destroy = 0;
@@ -85,18 +79,21 @@ uint32_t computeFamily(VkPhysicalDevice physical) {
   throw Error("the first device has no compute queue");
 }
 
-BareTimes bareRound(bool validation, ValidationLog& log) {
-  BareTimes t;
-  Clock::time_point start = Clock::now();
-  auto instance = std::make_unique<BareInstance>(validation, log);
-  t.instance = msSince(start);
-  start = Clock::now();
+std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance) {
   uint32_t count = 0;
-  VKPOSE_VK(vkEnumeratePhysicalDevices(instance->handle(), &count, nullptr));
+  VKPOSE_VK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
   if (count == 0) throw Error("no Vulkan device");
   std::vector<VkPhysicalDevice> devices(count);
-  VKPOSE_VK(vkEnumeratePhysicalDevices(instance->handle(), &count, devices.data()));
-  t.enumerate = msSince(start);
+  VKPOSE_VK(vkEnumeratePhysicalDevices(instance, &count, devices.data()));
+  return devices;
+}
+
+BareTimes bareRound(bool validation, ValidationLog& log) {
+  BareTimes t;
+  std::unique_ptr<BareInstance> instance;
+  timed(t.instance, [&] { instance = std::make_unique<BareInstance>(validation, log); });
+  std::vector<VkPhysicalDevice> devices;
+  timed(t.enumerate, [&] { devices = physicalDevices(instance->handle()); });
   float priority = 1.f;
   VkDeviceQueueCreateInfo queue{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queue.queueFamilyIndex = computeFamily(devices[0]);
@@ -106,13 +103,11 @@ BareTimes bareRound(bool validation, ValidationLog& log) {
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue;
   VkDevice device = VK_NULL_HANDLE;
-  start = Clock::now();
-  VKPOSE_VK(vkCreateDevice(devices[0], &info, nullptr, &device));
-  t.device = msSince(start);
-  start = Clock::now();
-  vkDestroyDevice(device, nullptr);
-  instance.reset();
-  t.destroy = msSince(start);
+  timed(t.device, [&] { VKPOSE_VK(vkCreateDevice(devices[0], &info, nullptr, &device)); });
+  timed(t.destroy, [&] {
+    vkDestroyDevice(device, nullptr);
+    instance.reset();
+  });
   return t;
 }
 
@@ -128,9 +123,9 @@ int parseRounds(int argc, char** argv) {
 }
 
 int run(int rounds) {
-  Clock::time_point start = Clock::now();
-  loadVulkan();
-  std::printf("loader: %.1f ms\n", msSince(start));
+  double loader_ms = 0;
+  timed(loader_ms, [] { loadVulkan(); });
+  std::printf("loader: %.1f ms\n", loader_ms);
   ValidationSetting validation = validationSettingFromEnvironment();
   ValidationLog log;
   std::printf("%-28s %10s %10s %10s %10s\n", "ms", "instance", "enumerate", "device", "destroy");
