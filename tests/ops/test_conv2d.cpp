@@ -14,6 +14,7 @@
 #include "tests/support/gpu_test.h"
 #include "tests/support/load_path_override.h"
 #include "tests/support/op_test.h"
+#include "tests/support/scoped_env.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose::test {
@@ -210,26 +211,23 @@ TEST(Workgroups, OverriddenOnGpusOnlyAndWithinTheDevicesLimits) {
   gpu.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
   cpu.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
   using Size = std::array<uint32_t, 3>;
-  unsetenv("VKPOSE_WORKGROUP_1D");
-  unsetenv("VKPOSE_WORKGROUP_2D");
+  test::ScopedEnv one_d("VKPOSE_WORKGROUP_1D", std::nullopt), two_d("VKPOSE_WORKGROUP_2D", std::nullopt);
   EXPECT_EQ(workgroup1D(gpu), (Size{64, 1, 1}));
   EXPECT_EQ(workgroup2D(gpu), (Size{8, 8, 1}));
-  setenv("VKPOSE_WORKGROUP_1D", "128", 1);
-  setenv("VKPOSE_WORKGROUP_2D", "32,2", 1);
+  one_d.set("128");
+  two_d.set("32,2");
   EXPECT_EQ(workgroup1D(gpu), (Size{128, 1, 1}));
   EXPECT_EQ(workgroup2D(gpu), (Size{32, 2, 1}));
   EXPECT_EQ(workgroup1D(cpu), (Size{64, 1, 1}));
   EXPECT_EQ(workgroup2D(cpu), (Size{8, 8, 1}));
   for (const char* malformed : {"0", "2048", "-1", "wide", "64,2"}) {
-    setenv("VKPOSE_WORKGROUP_1D", malformed, 1);
+    one_d.set(malformed);
     EXPECT_EQ(workgroup1D(gpu), (Size{64, 1, 1})) << malformed;
   }
   for (const char* malformed : {"32", "0,8", "64,32", "8,8,8", "x,y"}) {  // 64 x 32 is over 1024 invocations
-    setenv("VKPOSE_WORKGROUP_2D", malformed, 1);
+    two_d.set(malformed);
     EXPECT_EQ(workgroup2D(gpu), (Size{8, 8, 1})) << malformed;
   }
-  unsetenv("VKPOSE_WORKGROUP_1D");
-  unsetenv("VKPOSE_WORKGROUP_2D");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "tests/support/gpu_test.h"
 #include "tests/support/load_path_override.h"
 #include "tests/support/op_test.h"
+#include "tests/support/scoped_env.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose::test {
@@ -196,20 +197,19 @@ TEST(DepthwiseTiles, OnePixelPerInvocationOnGpusEightAndFourOnCpus) {
   Capabilities gpu, cpu;
   gpu.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
   cpu.device_type = VK_PHYSICAL_DEVICE_TYPE_CPU;
-  unsetenv("VKPOSE_DW_TILE");
+  test::ScopedEnv tile("VKPOSE_DW_TILE", std::nullopt);
   EXPECT_EQ(depthwiseTileWidth(gpu, 1), 1);
   EXPECT_EQ(depthwiseTileWidth(gpu, 2), 1);
   EXPECT_EQ(depthwiseTileWidth(cpu, 1), 8);
   EXPECT_EQ(depthwiseTileWidth(cpu, 2), 4);
-  setenv("VKPOSE_DW_TILE", "4,2", 1);
+  tile.set("4,2");
   EXPECT_EQ(depthwiseTileWidth(gpu, 1), 4);
   EXPECT_EQ(depthwiseTileWidth(gpu, 2), 2);
   EXPECT_EQ(depthwiseTileWidth(cpu, 1), 8);
   for (const char* malformed : {"0,1", "1,17", "wide", "4"}) {
-    setenv("VKPOSE_DW_TILE", malformed, 1);
+    tile.set(malformed);
     EXPECT_EQ(depthwiseTileWidth(gpu, 1), 1) << malformed;
   }
-  unsetenv("VKPOSE_DW_TILE");
 }
 
 // ---- argument errors ----

@@ -21,6 +21,7 @@
 #include "tests/support/gpu_test.h"
 #include "tests/support/load_path_override.h"
 #include "tests/support/op_test.h"
+#include "tests/support/scoped_env.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose {
@@ -348,8 +349,8 @@ TEST_F(PointwiseArguments, PrecisionMismatch) {
 // two pixels and one output vec4 per invocation, the K split for wide layers,
 // and the 4-step unroll only for fp16. CPU devices never unroll.
 TEST(PointwiseDefaultTiling, GpuRuleByPrecisionAndWidth) {
-  unsetenv("VKPOSE_POINTWISE_TILING");  // the tuning overrides
-  unsetenv("VKPOSE_POINTWISE_UNROLL");
+  // Without the tuning overrides.
+  test::ScopedEnv tiling("VKPOSE_POINTWISE_TILING", std::nullopt), unroll("VKPOSE_POINTWISE_UNROLL", std::nullopt);
   Capabilities gpu;
   gpu.device_type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
   gpu.subgroup_size = 32;
@@ -416,7 +417,7 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
     return defaultPointwiseTiling(c, precision, in_channels, plane).tensor_cores.has_value();
   };
   const Precision fp16s = Precision::FP16Storage;
-  unsetenv("VKPOSE_POINTWISE_COOPMAT");
+  test::ScopedEnv choice("VKPOSE_POINTWISE_COOPMAT", std::nullopt);
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33)->m_tiles, 2u);
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->m_tiles, 1u);
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->prefetch, 4u);
@@ -432,26 +433,25 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   without.cooperative_matrix_nv = false;
   EXPECT_FALSE(uses(fp16s, 384, 33 * 33, without));
 
-  setenv("VKPOSE_POINTWISE_COOPMAT", "0", 1);
+  choice.set("0");
   EXPECT_FALSE(uses(fp16s, 384, 33 * 33, caps));
-  setenv("VKPOSE_POINTWISE_COOPMAT", "all", 1);
+  choice.set("all");
   EXPECT_TRUE(uses(fp16s, 24, 0, caps));
   EXPECT_FALSE(uses(Precision::FP32, 384, 33 * 33, caps));
-  setenv("VKPOSE_POINTWISE_COOPMAT", "1,4,2", 1);
+  choice.set("1,4,2");
   std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, 3, 1);
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->m_tiles, 1u);
   EXPECT_EQ(t->n_tiles, 4u);
   EXPECT_EQ(t->subgroups, 2u);
   EXPECT_EQ(t->prefetch, 0u);
-  setenv("VKPOSE_POINTWISE_COOPMAT", "1,4,2,3", 1);
+  choice.set("1,4,2,3");
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 3, 1)->prefetch, 3u);
   for (const char* malformed : {"0,4,2", "9,1,1", "1,1,1,9", "fast"}) {  // ignored: the rule
-    setenv("VKPOSE_POINTWISE_COOPMAT", malformed, 1);
+    choice.set(malformed);
     EXPECT_TRUE(uses(fp16s, 384, 33 * 33, caps)) << malformed;
     EXPECT_FALSE(uses(fp16s, 384, 11 * 11, caps)) << malformed;
   }
-  unsetenv("VKPOSE_POINTWISE_COOPMAT");
 }
 
 TEST(PointwiseTensorCores, TilingsThatDoNotFitAreRefusedByName) {

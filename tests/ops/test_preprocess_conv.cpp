@@ -11,8 +11,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,6 +23,7 @@
 #include "tests/support/gpu_test.h"
 #include "tests/support/op_test.h"
 #include "tests/support/preprocess_reference.h"
+#include "tests/support/scoped_env.h"
 #include "tests/support/test_data.h"
 
 namespace vkpose {
@@ -195,28 +194,6 @@ INSTANTIATE_TEST_SUITE_P(Cases, PreprocessConvTest, ::testing::ValuesIn(allCases
                            return name;
                          });
 
-// VKPOSE_FIRST_CONV_SPLIT while it lives: the invocations per output pixel,
-// which GPUs choose by plane size and CPU devices leave at 1.
-class ScopedSplit {
- public:
-  explicit ScopedSplit(uint32_t split) {
-    if (const char* old = std::getenv(kVariable)) saved_ = old;
-    setenv(kVariable, std::to_string(split).c_str(), 1);
-  }
-  ~ScopedSplit() {
-    if (saved_)
-      setenv(kVariable, saved_->c_str(), 1);
-    else
-      unsetenv(kVariable);
-  }
-  ScopedSplit(const ScopedSplit&) = delete;
-  ScopedSplit& operator=(const ScopedSplit&) = delete;
-
- private:
-  static constexpr const char* kVariable = "VKPOSE_FIRST_CONV_SPLIT";
-  std::optional<std::string> saved_;
-};
-
 // The output blocks split between a workgroup's invocations, as GPUs run
 // small planes: every split that divides the stored blocks.
 TEST_F(PreprocessConvSplit, EverySplitMatchesTheReference) {
@@ -232,7 +209,8 @@ TEST_F(PreprocessConvSplit, EverySplitMatchesTheReference) {
                        Run{named("bgra8_crop_around_5x5s2d2_asymmetric_10ch_sigmoid"), {2, 4}}}) {
     for (uint32_t split : r.splits) {
       SCOPED_TRACE(r.tc.name + ", split " + std::to_string(split));
-      ScopedSplit scoped(split);
+      // The invocations per output pixel, which GPUs choose by plane size and CPU devices leave at 1.
+      test::ScopedEnv scoped("VKPOSE_FIRST_CONV_SPLIT", std::to_string(split));
       ConvWeights w = randomWeights(r.tc, test::kDefaultSeed + split);
       FirstConvRun run(ctx(), r.tc, w);
       test::RgbImage image = test::randomImage(r.tc.width, r.tc.height, test::kDefaultSeed + split);

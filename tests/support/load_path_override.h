@@ -10,6 +10,7 @@
 #include "engine/capabilities.h"
 #include "runtime/ops/load_path.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/scoped_env.h"
 
 namespace vkpose::test {
 
@@ -18,14 +19,11 @@ namespace vkpose::test {
 class OtherLoadPath {
  public:
   explicit OtherLoadPath(const Capabilities& caps);
-  ~OtherLoadPath();
-  OtherLoadPath(const OtherLoadPath&) = delete;
-  OtherLoadPath& operator=(const OtherLoadPath&) = delete;
 
   LoadPath path() const { return path_; }
 
  private:
-  std::optional<std::string> saved_;
+  ScopedEnv variable_{"VKPOSE_LOAD_PATH", std::nullopt};  // unset, so defaultLoadPath shows the device's own
   LoadPath path_;
 };
 
