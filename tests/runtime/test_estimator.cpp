@@ -22,6 +22,7 @@
 #include "tests/support/golden_data.h"
 #include "tests/support/golden_pose.h"
 #include "tests/support/op_test.h"
+#include "tests/support/scoped_env.h"
 
 namespace vkpose {
 namespace {
@@ -104,8 +105,7 @@ TEST(Estimator, FirstConvInsidePreprocessingInFp16ShiftsKeypointsByAtMostOnePixe
 // Where the first layer runs by default: inside preprocessing on GPUs, apart
 // on CPU devices; On and Off are obeyed everywhere.
 TEST(FirstConvPlace, InsidePreprocessingOnGpusByDefault) {
-  const char* env = std::getenv("VKPOSE_FUSE_PREPROCESS");
-  if (env) GTEST_SKIP() << "VKPOSE_FUSE_PREPROCESS=" << env << " overrides the default";
+  test::ScopedEnv tuning("VKPOSE_FUSE_PREPROCESS", std::nullopt);  // it would override Auto
   Capabilities caps;
   for (VkPhysicalDeviceType type : {VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU,
                                     VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU, VK_PHYSICAL_DEVICE_TYPE_CPU}) {
