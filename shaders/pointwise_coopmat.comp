@@ -7,9 +7,15 @@
 // C4HW4: only 4 channels of a pixel are adjacent. So the workgroup first
 // copies its pixels' whole input rows into shared memory, pixel-major (one
 // memory latency for all of K), and each subgroup then multiplies 16x16
-// tiles from there with weight tiles read straight from the [K][N] fp16
-// weight matrix. The sums go through shared memory once more to
-// get bias, activation and the C4HW4 store.
+// tiles from there with weight tiles read straight from the fp16 weight
+// matrix. The sums go through shared memory once more to get bias,
+// activation and the C4HW4 store.
+//
+// The weight matrix's layout decides how fast its tiles load: stored [K][N],
+// each lane's pair of neighbouring K elements lies a row apart, and loading
+// the tiles held PoseNet's 384-channel layers at 17 us at 513 on an H200;
+// with each 16x16 step stored whole (512 adjacent bytes) they take 11
+// (docs/performance.md, step 25).
 //
 // Workgroup tile: M_TILES x 16 pixels by SUBGROUPS x N_TILES x 16 output
 // channels; every subgroup covers all the pixels and its own channels.
@@ -31,17 +37,28 @@ layout(constant_id = 4) const uint N_TILES = 1;   // 16-channel tiles per subgro
 layout(constant_id = 5) const uint SUBGROUPS = 2;
 layout(constant_id = 6) const uint K_PAD = 16;    // input channels rounded up to 16
 layout(constant_id = 7) const uint PREFETCH = 0;  // weight steps loaded ahead of their products (0: none)
+// Input vec4s an invocation loads before storing any of them into shared
+// memory (0: load and store one at a time); see loadInputRows.
+layout(constant_id = 8) const uint LOAD_BATCH = 0;
+// The weight matrix's layout (CoopMatWeightLayout): 0 [K_PAD][n_pad], 1
+// [n_pad][K_PAD], 2 each 16x16 step whole, [n / 16][k / 16][n % 16][k % 16],
+// loaded column-major: a column is one output channel's 16 K values.
+layout(constant_id = 9) const uint WEIGHTS_LAYOUT = 0;
 const uint K_STEPS = K_PAD / 16;
 const uint RING = PREFETCH > 0 ? PREFETCH : 1;
 const uint BLOCK_PIXELS = 16 * M_TILES;
 const uint BLOCK_CHANNELS = 16 * N_TILES * SUBGROUPS;
+const uint INVOCATIONS = 32 * SUBGROUPS;
+const uint ROW_COPIES = BLOCK_PIXELS * (K_PAD / 4);
+const uint BATCH = LOAD_BATCH > 0 ? LOAD_BATCH : 1;
+const uint STORES = BLOCK_PIXELS * (BLOCK_CHANNELS / 4) / INVOCATIONS;  // exact: both are multiples of 32
 // In halves; the extra 8 (16 bytes, the matrix loads' alignment) moves each
 // row to other shared-memory banks than the one above it.
 const uint ROW_STRIDE = K_PAD + 8;
 
 layout(std430, binding = 0) readonly buffer In { f16vec4 src[]; };
 layout(std430, binding = 1) writeonly buffer Out { f16vec4 dst[]; };
-layout(std430, binding = 2) readonly buffer Weights { float16_t weights[]; };  // [K_PAD][n_pad]
+layout(std430, binding = 2) readonly buffer Weights { float16_t weights[]; };  // see WEIGHTS_LAYOUT
 layout(std430, binding = 3) readonly buffer Bias { f16vec4 bias[]; };
 
 layout(push_constant) uniform Push {
@@ -57,26 +74,50 @@ layout(push_constant) uniform Push {
 shared float16_t rows[BLOCK_PIXELS * ROW_STRIDE];
 shared float sums[BLOCK_PIXELS * BLOCK_CHANNELS];
 
+// Copy i of the block: consecutive invocations take consecutive pixels of
+// one channel vec4, so the global reads coalesce.
+f16vec4 loadInput(uint first_pixel, uint i) {
+  uint row = i % BLOCK_PIXELS, c4 = i / BLOCK_PIXELS;
+  uint pixel = first_pixel + row;
+  if (i >= ROW_COPIES || pixel >= p.plane || c4 >= p.in_c4) return f16vec4(0);
+  return src[c4 * p.plane + pixel];
+}
+
+void storeRow(uint i, f16vec4 v) {
+  if (i >= ROW_COPIES) return;
+  uint at = (i % BLOCK_PIXELS) * ROW_STRIDE + (i / BLOCK_PIXELS) * 4;
+  rows[at] = v.x;
+  rows[at + 1] = v.y;
+  rows[at + 2] = v.z;
+  rows[at + 3] = v.w;
+}
+
+// With LOAD_BATCH > 0 an invocation requests BATCH vec4s before it stores
+// the first, so their memory latencies overlap rather than add up (a
+// 384-channel layer copies 12-24 vec4s per invocation).
 void loadInputRows(uint first_pixel) {
-  // Consecutive invocations take consecutive pixels of one channel vec4, so
-  // the global reads coalesce.
-  for (uint i = gl_LocalInvocationIndex; i < BLOCK_PIXELS * (K_PAD / 4); i += gl_WorkGroupSize.x) {
-    uint row = i % BLOCK_PIXELS, c4 = i / BLOCK_PIXELS;
-    uint pixel = first_pixel + row;
-    f16vec4 v = f16vec4(0);
-    if (pixel < p.plane && c4 < p.in_c4) v = src[c4 * p.plane + pixel];
-    uint at = row * ROW_STRIDE + c4 * 4;
-    rows[at] = v.x;
-    rows[at + 1] = v.y;
-    rows[at + 2] = v.z;
-    rows[at + 3] = v.w;
+  if (LOAD_BATCH == 0) {
+    for (uint i = gl_LocalInvocationIndex; i < ROW_COPIES; i += INVOCATIONS) storeRow(i, loadInput(first_pixel, i));
+    return;
+  }
+  for (uint base = gl_LocalInvocationIndex; base < ROW_COPIES; base += BATCH * INVOCATIONS) {
+    f16vec4 v[BATCH];
+    [[unroll]] for (uint j = 0; j < BATCH; ++j) v[j] = loadInput(first_pixel, base + j * INVOCATIONS);
+    [[unroll]] for (uint j = 0; j < BATCH; ++j) storeRow(base + j * INVOCATIONS, v[j]);
   }
 }
 
 // K step `step`'s weight tiles for this subgroup's N_TILES column tiles.
 void loadWeightStep(out fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> b[N_TILES], uint step, uint first_channel) {
-  for (uint j = 0; j < N_TILES; ++j)
-    coopMatLoadNV(b[j], weights, step * 16 * p.n_pad + first_channel + 16 * j, p.n_pad, false);
+  for (uint j = 0; j < N_TILES; ++j) {
+    uint n = first_channel + 16 * j;
+    if (WEIGHTS_LAYOUT == 1)
+      coopMatLoadNV(b[j], weights, n * K_PAD + step * 16, K_PAD, true);
+    else if (WEIGHTS_LAYOUT == 2)
+      coopMatLoadNV(b[j], weights, ((n / 16) * K_STEPS + step) * 256, 16, true);
+    else
+      coopMatLoadNV(b[j], weights, step * 16 * p.n_pad + n, p.n_pad, false);
+  }
 }
 
 void multiplyStep(inout fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> acc[M_TILES][N_TILES],
@@ -120,13 +161,27 @@ void multiply(uint first_channel, uint column) {
       coopMatStoreNV(acc[i][j], sums, i * 16 * BLOCK_CHANNELS + column + 16 * j, BLOCK_CHANNELS, false);
 }
 
-void storeOutputs(uint first_pixel, uint first_oc4) {
-  for (uint i = gl_LocalInvocationIndex; i < BLOCK_PIXELS * (BLOCK_CHANNELS / 4); i += gl_WorkGroupSize.x) {
+// Store s of this invocation: output vec4 `c4` of the block, pixel `row`.
+uint storeIndex(uint s) { return gl_LocalInvocationIndex + s * INVOCATIONS; }
+
+// With LOAD_BATCH > 0 the bias vec4s this invocation adds are requested
+// before the products, so their latency hides behind them.
+void loadBias(uint first_oc4, out f16vec4 b[STORES]) {
+  for (uint s = 0; s < STORES; ++s) {
+    b[s] = f16vec4(0);
+    if (LOAD_BATCH > 0) b[s] = bias[min(first_oc4 + storeIndex(s) / BLOCK_PIXELS, p.out_c4 - 1)];
+  }
+}
+
+void storeOutputs(uint first_pixel, uint first_oc4, f16vec4 early_bias[STORES]) {
+  for (uint s = 0; s < STORES; ++s) {
+    uint i = storeIndex(s);
     uint row = i % BLOCK_PIXELS, c4 = i / BLOCK_PIXELS;
     uint pixel = first_pixel + row, oc4 = first_oc4 + c4;
     if (pixel >= p.plane || oc4 >= p.out_c4) continue;
     uint at = row * BLOCK_CHANNELS + c4 * 4;
-    vec4 v = vec4(sums[at], sums[at + 1], sums[at + 2], sums[at + 3]) + vec4(bias[oc4]);
+    f16vec4 b = LOAD_BATCH > 0 ? early_bias[s] : bias[oc4];
+    vec4 v = vec4(sums[at], sums[at + 1], sums[at + 2], sums[at + 3]) + vec4(b);
     // Padding lanes stay exactly zero whatever the activation (sigmoid(0) != 0).
     bvec4 real = lessThan(uvec4(oc4 * 4) + uvec4(0, 1, 2, 3), uvec4(p.out_channels));
     dst[oc4 * p.plane + pixel] = f16vec4(mix(vec4(0), activate(v, p.clip_min, p.clip_max), real));
@@ -136,10 +191,12 @@ void storeOutputs(uint first_pixel, uint first_oc4) {
 void main() {
   uint first_pixel = gl_WorkGroupID.x * BLOCK_PIXELS;
   uint first_channel = gl_WorkGroupID.y * BLOCK_CHANNELS;
+  f16vec4 early_bias[STORES];
+  loadBias(first_channel / 4, early_bias);
   loadInputRows(first_pixel);
   barrier();
   uint column = gl_SubgroupID * 16 * N_TILES;
   multiply(first_channel + column, column);
   barrier();
-  storeOutputs(first_pixel, first_channel / 4);
+  storeOutputs(first_pixel, first_channel / 4, early_bias);
 }

@@ -15,6 +15,7 @@ constexpr uint32_t kStep = 16;           // the matrix step: 16x16x16
 constexpr uint32_t kSubgroupSize = 32;   // the shader's workgroup is 32 x subgroups
 constexpr uint32_t kMaxTiles = 8;        // accumulators per subgroup beyond this only spill
 constexpr uint32_t kMaxPrefetch = 8;     // weight steps held in registers ahead of use
+constexpr uint32_t kMaxLoadBatch = 32;   // input vec4s held in registers before their shared stores
 constexpr uint32_t kMaxSubgroups = 8;    // the most VKPOSE_POINTWISE_COOPMAT may ask for (256 invocations)
 // Measured on an H200 (docs/performance.md, steps 15 and 16): the kernel
 // wins on inputs and outputs of 48 channels and up and planes from 17x17 (not
@@ -23,10 +24,54 @@ constexpr uint64_t kMinPlane = 200;
 constexpr uint64_t kWidePlane = 600;
 constexpr int kMinInChannels = 48;
 constexpr int kMinOutChannels = 48;
+constexpr uint64_t kGroupsForTwoChannelTiles = 200;
 
 std::string str(const CoopMatTiling& t) {
   return std::to_string(t.m_tiles) + " pixel tiles x " + std::to_string(t.n_tiles) + " channel tiles x " +
-         std::to_string(t.subgroups) + " subgroups, prefetch " + std::to_string(t.prefetch);
+         std::to_string(t.subgroups) + " subgroups, prefetch " + std::to_string(t.prefetch) + ", load batch " +
+         std::to_string(t.load_batch);
+}
+
+// Measured on an H200 (docs/performance.md, steps 15, 16 and 25): 16-pixel
+// blocks up to 17x17 and 32-pixel blocks above. Where the output channels
+// fill 128-channel blocks, two channel tiles per subgroup (each input row
+// loaded half as often) win once there are enough workgroups to fill the
+// GPU: 246 at 801 gained, 105 at 513 lost.
+CoopMatTiling ruleShape(uint64_t plane, int out_channels) {
+  CoopMatTiling tiling;
+  tiling.m_tiles = plane >= kWidePlane ? 2 : 1;
+  if (plane < kWidePlane || out_channels <= 0 || out_channels % 128 != 0) return tiling;
+  uint64_t groups = divUp(plane, uint64_t(32)) * uint64_t(out_channels / 128);
+  if (groups >= kGroupsForTwoChannelTiles) tiling.n_tiles = 2;
+  return tiling;
+}
+
+// VKPOSE_COOPMAT_SHAPE=m,n,s[,m,n,s]: the rule's shape replaced, the second
+// triple for planes from kWidePlane; malformed values are ignored.
+void shapeFromEnv(uint64_t plane, CoopMatTiling& tiling) {
+  const char* shape = std::getenv("VKPOSE_COOPMAT_SHAPE");
+  unsigned v[6] = {};
+  int given = shape ? std::sscanf(shape, "%u,%u,%u,%u,%u,%u", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) : 0;
+  const unsigned* chosen = given == 6 && plane >= kWidePlane ? v + 3 : v;
+  if ((given == 3 || given == 6) && chosen[0] >= 1 && chosen[0] <= kMaxTiles && chosen[1] >= 1 &&
+      chosen[1] <= kMaxTiles && chosen[2] >= 1 && chosen[2] <= kMaxSubgroups) {
+    tiling.m_tiles = chosen[0];
+    tiling.n_tiles = chosen[1];
+    tiling.subgroups = chosen[2];
+  }
+}
+
+// The tuning variables for the load batch and the weight layout; malformed values are ignored.
+CoopMatTiling withEnvOverrides(CoopMatTiling tiling) {
+  const char* batch_env = std::getenv("VKPOSE_COOPMAT_LOAD_BATCH");
+  unsigned batch = 0;
+  if (batch_env && std::sscanf(batch_env, "%u", &batch) == 1 && batch <= kMaxLoadBatch) tiling.load_batch = batch;
+  const char* layout_env = std::getenv("VKPOSE_COOPMAT_WEIGHTS");
+  std::string layout = layout_env ? layout_env : "";
+  if (layout == "kn") tiling.weights = CoopMatWeightLayout::KMajor;
+  if (layout == "nk") tiling.weights = CoopMatWeightLayout::NMajor;
+  if (layout == "tiles") tiling.weights = CoopMatWeightLayout::Tiles;
+  return tiling;
 }
 
 // Shared memory: the block's input rows in fp16 (row stride K + 8 halves),
@@ -57,18 +102,18 @@ std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Prec
   const char* env = std::getenv("VKPOSE_POINTWISE_COOPMAT");
   std::string choice = env ? env : "";
   if (choice == "0") return std::nullopt;
-  if (choice == "all") return CoopMatTiling{};
-  unsigned m = 0, n = 0, s = 0, d = 0;
-  int fields = std::sscanf(choice.c_str(), "%u,%u,%u,%u", &m, &n, &s, &d);
+  if (choice == "all") return withEnvOverrides(CoopMatTiling{});
+  unsigned m = 0, n = 0, s = 0, d = 0, b = CoopMatTiling{}.load_batch;
+  int fields = std::sscanf(choice.c_str(), "%u,%u,%u,%u,%u", &m, &n, &s, &d, &b);
   if (fields >= 3 && m >= 1 && m <= kMaxTiles && n >= 1 && n <= kMaxTiles && s >= 1 && s <= kMaxSubgroups &&
-      d <= kMaxPrefetch)
-    return CoopMatTiling{m, n, s, d};
+      d <= kMaxPrefetch && b <= kMaxLoadBatch)
+    return withEnvOverrides(CoopMatTiling{m, n, s, d, b});
   // Unset or malformed: the measured rule.
   if (plane < kMinPlane || in_channels < kMinInChannels) return std::nullopt;
   if (out_channels > 0 && out_channels < kMinOutChannels) return std::nullopt;
-  CoopMatTiling tiling;
-  tiling.m_tiles = plane >= kWidePlane ? 2 : 1;
-  return tiling;
+  CoopMatTiling tiling = ruleShape(plane, out_channels);
+  shapeFromEnv(plane, tiling);
+  return withEnvOverrides(tiling);
 }
 
 void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& t, int in_channels) {
@@ -78,6 +123,7 @@ void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMa
   if (t.m_tiles < 1 || t.m_tiles > kMaxTiles || t.n_tiles < 1 || t.n_tiles > kMaxTiles)
     fail("pixel and channel tiles must be within 1.." + std::to_string(kMaxTiles));
   if (t.prefetch > kMaxPrefetch) fail("prefetch must be within 0.." + std::to_string(kMaxPrefetch));
+  if (t.load_batch > kMaxLoadBatch) fail("the load batch must be within 0.." + std::to_string(kMaxLoadBatch));
   if (t.subgroups < 1 || t.subgroups * kSubgroupSize > caps.max_workgroup_invocations ||
       t.subgroups * kSubgroupSize > caps.max_workgroup_size[0])
     fail("the workgroup exceeds the device's invocation limit");
@@ -93,6 +139,16 @@ uint32_t coopMatNPad(int out_channels, const CoopMatTiling& tiling) {
   return divUp(uint32_t(out_channels), tiling.blockChannels()) * tiling.blockChannels();
 }
 
+size_t matrixIndex(CoopMatWeightLayout layout, uint32_t k, uint32_t n, uint32_t k_pad, uint32_t n_pad) {
+  switch (layout) {
+    case CoopMatWeightLayout::KMajor: return size_t(k) * n_pad + n;
+    case CoopMatWeightLayout::NMajor: return size_t(n) * k_pad + k;
+    case CoopMatWeightLayout::Tiles: break;
+  }
+  size_t tile = size_t(n / kStep) * (k_pad / kStep) + k / kStep;
+  return tile * kStep * kStep + (n % kStep) * kStep + k % kStep;
+}
+
 std::vector<float> coopMatWeights(const std::vector<float>& dense_c4, int out_channels, int in_channels,
                                   const CoopMatTiling& tiling) {
   uint32_t k_pad = coopMatKPad(in_channels), n_pad = coopMatNPad(out_channels, tiling);
@@ -102,7 +158,7 @@ std::vector<float> coopMatWeights(const std::vector<float>& dense_c4, int out_ch
     for (uint32_t ic = 0; ic < uint32_t(in_channels); ++ic) {
       // DenseC4: per (oc4, ic4) four vec4s, vec4 `ic % 4` holding output lanes 0..3.
       size_t from = ((size_t(oc / 4) * in_c4 + ic / 4) * 4 + ic % 4) * 4 + oc % 4;
-      matrix[size_t(ic) * n_pad + oc] = dense_c4[from];
+      matrix[matrixIndex(tiling.weights, ic, oc, k_pad, n_pad)] = dense_c4[from];
     }
   return matrix;
 }
@@ -112,7 +168,8 @@ PipelineDesc coopMatPointwiseDesc(Activation activation, const CoopMatTiling& t,
                       4,
                       sizeof(CoopMatPush),
                       {t.subgroups * kSubgroupSize, 1, 1},
-                      {t.m_tiles, t.n_tiles, t.subgroups, coopMatKPad(in_channels), t.prefetch}};
+                      {t.m_tiles, t.n_tiles, t.subgroups, coopMatKPad(in_channels), t.prefetch, t.load_batch,
+                       uint32_t(t.weights)}};
 }
 
 CoopMatPush coopMatPush(const Shape& in, const Shape& out, const CoopMatTiling& tiling, const Epilogue& epilogue) {

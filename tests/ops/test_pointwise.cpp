@@ -69,6 +69,7 @@ std::string epilogueName(const Epilogue& e) {
 
 // gtest-safe and names the shape: "cin384_cout384_17x17_clip_fp16s".
 std::string caseName(const PointwiseCase& tc) {
+  const uint32_t kDefaultBatch = CoopMatTiling{}.load_batch;
   std::string name = "cin" + std::to_string(tc.cin) + "_cout" + std::to_string(tc.cout) + "_" + std::to_string(tc.h) +
                      "x" + std::to_string(tc.w) + "_" + epilogueName(tc.epilogue) + "_" + precisionSuffix(tc.precision);
   if (!tc.bias) name += "_nobias";
@@ -80,7 +81,10 @@ std::string caseName(const PointwiseCase& tc) {
   if (tc.tensor_cores)
     name += "_tc" + std::to_string(tc.tensor_cores->m_tiles) + "x" + std::to_string(tc.tensor_cores->n_tiles) + "x" +
             std::to_string(tc.tensor_cores->subgroups) +
-            (tc.tensor_cores->prefetch ? "_p" + std::to_string(tc.tensor_cores->prefetch) : "");
+            (tc.tensor_cores->prefetch ? "_p" + std::to_string(tc.tensor_cores->prefetch) : "") +
+            (tc.tensor_cores->load_batch != kDefaultBatch ? "_b" + std::to_string(tc.tensor_cores->load_batch) : "") +
+            (tc.tensor_cores->weights == CoopMatWeightLayout::KMajor ? "_kn" : "") +
+            (tc.tensor_cores->weights == CoopMatWeightLayout::NMajor ? "_nk" : "");
   return name;
 }
 
@@ -237,7 +241,7 @@ INSTANTIATE_TEST_SUITE_P(Shapes, PointwiseTest, ::testing::ValuesIn(allCases()),
 // of a block), odd planes and channel counts, every activation, and tilings
 // that leave partial blocks of pixels and channels.
 std::vector<PointwiseCase> tensorCoreCases() {
-  const CoopMatTiling kDefault;  // 2 x 1 x 4, prefetch 4
+  const CoopMatTiling kDefault;  // 2 x 1 x 4, prefetch 4, load batch 8, weights as whole 16x16 steps
   std::vector<PointwiseCase> cases;
   auto add = [&](PointwiseCase tc, CoopMatTiling tiling) {
     tc.tensor_cores = tiling;
@@ -261,6 +265,24 @@ std::vector<PointwiseCase> tensorCoreCases() {
       add(tc, t);
   add({384, 384, 33, 33, kRelu6, fp16s}, {2, 1, 4, 0});  // no prefetch
   add({384, 384, 17, 17, kRelu6, fp16s}, {1, 1, 4, 4});  // the rule's tiling on 17x17
+  add({384, 384, 51, 51, kRelu6, fp16s}, {2, 2, 4, 4});  // the rule's tiling on 51x51
+  add({384, 384, 33, 33, kRelu6, fp16s}, {2, 1, 8, 4});
+  add({96, 128, 19, 21, kRelu6, fp16s}, {2, 2, 4, 4});   // a partial block of pixels
+  // Input copies requested in batches: batches that divide an invocation's
+  // copies, leave a partial last batch, or exceed them (K 384 at 32 pixels
+  // and 128 invocations: 24 copies each; K 96 at 16 pixels and 32: 12).
+  for (uint32_t batch : {0u, 1u, 5u, 24u, 32u}) {
+    add({384, 384, 33, 33, kRelu6, fp16s}, {2, 1, 4, 4, batch});
+    add({96, 192, 17, 7, kNone, fp16s}, {1, 1, 1, 2, batch});
+  }
+  add({768, 34, 17, 17, Epilogue{Activation::Sigmoid}, fp16s}, {1, 1, 4, 4, 8});  // a head: partial channel block
+  // The weight matrix stored [k][n] and [n][k] (the default stores whole 16x16 steps).
+  for (CoopMatWeightLayout layout : {CoopMatWeightLayout::KMajor, CoopMatWeightLayout::NMajor}) {
+    add({384, 384, 33, 33, kRelu6, fp16s}, {2, 1, 4, 4, 8, layout});
+    add({96, 192, 17, 7, kNone, fp16s}, {1, 2, 1, 2, 5, layout});
+    add({21, 37, 9, 9, Epilogue{Activation::Sigmoid}, Precision::FP16Arith}, {1, 1, 2, 0, 0, layout});
+    add({768, 34, 17, 17, Epilogue{Activation::Sigmoid}, fp16s}, {1, 1, 4, 4, 8, layout});
+  }
   return cases;
 }
 
@@ -421,6 +443,42 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33)->m_tiles, 2u);
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->m_tiles, 1u);
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->prefetch, 4u);
+  test::ScopedEnv shape("VKPOSE_COOPMAT_SHAPE", std::nullopt), batch("VKPOSE_COOPMAT_LOAD_BATCH", std::nullopt),
+      layout("VKPOSE_COOPMAT_WEIGHTS", std::nullopt);
+  auto shapeOf = [&](uint64_t plane, int out_channels) {
+    std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, 384, plane, out_channels);
+    return t ? std::to_string(t->m_tiles) + "," + std::to_string(t->n_tiles) + "," + std::to_string(t->subgroups)
+             : std::string("none");
+  };
+  // 128-channel blocks where the channels fill them and enough workgroups remain.
+  EXPECT_EQ(shapeOf(17 * 17, 384), "1,1,4");
+  EXPECT_EQ(shapeOf(33 * 33, 384), "2,1,4");  // 35 x 3 workgroups: too few
+  EXPECT_EQ(shapeOf(41 * 41, 384), "2,1,4");  // 53 x 3
+  EXPECT_EQ(shapeOf(51 * 51, 384), "2,2,4");  // 82 x 3
+  EXPECT_EQ(shapeOf(51 * 51, 768), "2,2,4");
+  EXPECT_EQ(shapeOf(65 * 65, 192), "2,1,4");  // 192 does not fill 128-channel blocks
+  EXPECT_EQ(shapeOf(33 * 33, 0), "2,1,4");    // channels not known
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->load_batch, 8u);
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->weights, CoopMatWeightLayout::Tiles);
+  shape.set("1,2,2,2,1,4");
+  EXPECT_EQ(shapeOf(17 * 17, 384), "1,2,2");
+  EXPECT_EQ(shapeOf(33 * 33, 384), "2,1,4");
+  shape.set("3,1,2");
+  EXPECT_EQ(shapeOf(17 * 17, 384), "3,1,2");
+  EXPECT_EQ(shapeOf(33 * 33, 384), "3,1,2");
+  shape.set("0,1,2");  // malformed: the rule
+  EXPECT_EQ(shapeOf(51 * 51, 384), "2,2,4");
+  batch.set("0");
+  layout.set("kn");
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->load_batch, 0u);
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->weights, CoopMatWeightLayout::KMajor);
+  batch.set("33");
+  layout.set("rows");  // both malformed: the defaults
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->load_batch, 8u);
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->weights, CoopMatWeightLayout::Tiles);
+  batch.set(std::nullopt);
+  layout.set(std::nullopt);
+  shape.set(std::nullopt);
   EXPECT_TRUE(uses(Precision::FP16Arith, 48, 25 * 25, caps));
   EXPECT_FALSE(uses(fp16s, 384, 11 * 11, caps));
   EXPECT_FALSE(uses(fp16s, 24, 257 * 257, caps));
@@ -445,9 +503,12 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   EXPECT_EQ(t->n_tiles, 4u);
   EXPECT_EQ(t->subgroups, 2u);
   EXPECT_EQ(t->prefetch, 0u);
+  EXPECT_EQ(t->load_batch, 8u);
   choice.set("1,4,2,3");
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 3, 1)->prefetch, 3u);
-  for (const char* malformed : {"0,4,2", "9,1,1", "1,1,1,9", "fast"}) {  // ignored: the rule
+  choice.set("1,4,2,3,8");
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 3, 1)->load_batch, 8u);
+  for (const char* malformed : {"0,4,2", "9,1,1", "1,1,1,9", "1,1,1,1,33", "fast"}) {  // ignored: the rule
     choice.set(malformed);
     EXPECT_TRUE(uses(fp16s, 384, 33 * 33, caps)) << malformed;
     EXPECT_FALSE(uses(fp16s, 384, 11 * 11, caps)) << malformed;
@@ -460,27 +521,37 @@ TEST(PointwiseTensorCores, TilingsThatDoNotFitAreRefusedByName) {
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {9, 1, 1}, 16); }, "must be within 1..8");
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {1, 1, 33}, 16); }, "invocation limit");
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {1, 1, 1, 9}, 16); }, "prefetch must be within 0..8");
+  expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {1, 1, 1, 4, 33}, 16); },
+              "load batch must be within 0..32");
   expectError([&] { validateCoopMat(caps, Precision::FP16Storage, {4, 1, 4}, 384); },
               "with 384 input channels it needs");
   expectError([&] { validateCoopMat(caps, Precision::FP32, {}, 384); }, "fp32 layers keep fp32 products");
 }
 
 // The matrix against the OIHW weights it came from, through the DenseC4
-// packing the converter writes: [in][out], padding rows and columns zero.
+// packing the converter writes: [in][out] or [out][in], padding rows and
+// columns zero.
 TEST(PointwiseTensorCores, WeightMatrixHoldsEachWeightOnceAndZeroPadding) {
   const int cin = 21, cout = 37;
-  CoopMatTiling tiling{1, 1, 2};  // 32-channel blocks: 37 -> 64 columns
-  std::vector<float> oihw = test::randomFloats(size_t(cin) * cout, 7, -1.f, 1.f);
-  std::vector<float> matrix = coopMatWeights(packDenseC4(oihw, cout, cin, 1, 1), cout, cin, tiling);
-  uint32_t k_pad = coopMatKPad(cin), n_pad = coopMatNPad(cout, tiling);
-  ASSERT_EQ(k_pad, 32u);
-  ASSERT_EQ(n_pad, 64u);
-  ASSERT_EQ(matrix.size(), size_t(k_pad) * n_pad);
-  for (uint32_t k = 0; k < k_pad; ++k)
-    for (uint32_t n = 0; n < n_pad; ++n) {
-      float expected = k < uint32_t(cin) && n < uint32_t(cout) ? oihw[size_t(n) * cin + k] : 0.f;
-      ASSERT_EQ(matrix[size_t(k) * n_pad + n], expected) << "k=" << k << " n=" << n;
-    }
+  for (CoopMatWeightLayout layout :
+       {CoopMatWeightLayout::KMajor, CoopMatWeightLayout::NMajor, CoopMatWeightLayout::Tiles}) {
+    CoopMatTiling tiling{1, 1, 2};  // 32-channel blocks: 37 -> 64 columns
+    tiling.weights = layout;
+    std::vector<float> oihw = test::randomFloats(size_t(cin) * cout, 7, -1.f, 1.f);
+    std::vector<float> matrix = coopMatWeights(packDenseC4(oihw, cout, cin, 1, 1), cout, cin, tiling);
+    uint32_t k_pad = coopMatKPad(cin), n_pad = coopMatNPad(cout, tiling);
+    ASSERT_EQ(k_pad, 32u);
+    ASSERT_EQ(n_pad, 64u);
+    ASSERT_EQ(matrix.size(), size_t(k_pad) * n_pad);
+    for (uint32_t k = 0; k < k_pad; ++k)
+      for (uint32_t n = 0; n < n_pad; ++n) {
+        float expected = k < uint32_t(cin) && n < uint32_t(cout) ? oihw[size_t(n) * cin + k] : 0.f;
+        size_t at = layout == CoopMatWeightLayout::KMajor   ? size_t(k) * n_pad + n
+                    : layout == CoopMatWeightLayout::NMajor ? size_t(n) * k_pad + k
+                                                            : ((n / 16) * 2 + k / 16) * 256 + (n % 16) * 16 + k % 16;
+        ASSERT_EQ(matrix[at], expected) << "k=" << k << " n=" << n << " layout " << int(layout);
+      }
+  }
 }
 
 TEST_F(PointwiseArguments, TensorCoresWhereTheKernelCannotRun) {
