@@ -214,9 +214,9 @@ Executor::Executor(Context& ctx, const Model& model, int input_size, Precision p
   ShapePlan shapes = planShapes(model, input_size_, input_size_);
   std::vector<bool> live = liveNodes(model, outputs_);
   fused_ = fusedPairs(model, shapes, live, fusionEnabled(options.fuse_dw_pw));
-  planTensors(ctx, model, shapes);
   buildSteps(ctx, model, shapes, live);
-  first_conv_outside_ = options.first_conv_in_preprocess && firstStepFusable(model, live);
+  first_conv_outside_ = options.first_conv_in_preprocess && firstStepFusable(model, shapes, live);
+  planTensors(ctx, model, shapes);
 }
 
 Executor::Executor(Context& ctx, const Model& model, const Executor& ops_from)
@@ -256,6 +256,10 @@ void Executor::buildSteps(Context& ctx, const Model& model, const ShapePlan& sha
 
 void Executor::planTensors(Context& ctx, const Model& model, const ShapePlan& shapes) {
   std::vector<bool> away = fusedAwayTensors(model, fused_);
+  // With the first conv inside preprocessing nothing writes or reads the
+  // model input, which would otherwise hold memory of its own (it is kept
+  // distinct from every other tensor).
+  if (first_conv_outside_) away[size_t(input_tensor_)] = true;
   plan_ = planArena(lifetimes(model, shapes, precision_, fused_), away, bindingAlignment(ctx));
   arena_ = ctx.allocator().createBuffer(plan_.arena_bytes, MemoryUsage::DeviceLocal);
   for (size_t t = 0; t < model.tensors.size(); ++t) {
@@ -263,6 +267,7 @@ void Executor::planTensors(Context& ctx, const Model& model, const ShapePlan& sh
     if (away[t]) {  // never bound: a view of nothing
       tensors_.emplace_back();
       tensors_.back().shape = shapes.tensors[t];
+      tensors_.back().precision = precision_;
       continue;
     }
     if (tensorBytes(shapes.tensors[t], precision_) > ctx.caps().max_storage_buffer_range)
@@ -275,9 +280,9 @@ void Executor::planTensors(Context& ctx, const Model& model, const ShapePlan& sh
 
 // The first step is a dense conv over the 3-channel model input, and no
 // other live node reads that input.
-bool Executor::firstStepFusable(const Model& model, const std::vector<bool>& live) const {
+bool Executor::firstStepFusable(const Model& model, const ShapePlan& shapes, const std::vector<bool>& live) const {
   if (steps_.empty() || !std::holds_alternative<std::shared_ptr<Conv2dOp>>(steps_[0].op)) return false;
-  if (steps_[0].inputs != std::vector{input_tensor_} || tensors_[size_t(input_tensor_)].shape.c != 3) return false;
+  if (steps_[0].inputs != std::vector{input_tensor_} || shapes.tensors[size_t(input_tensor_)].c != 3) return false;
   size_t first_node = size_t(std::find(live.begin(), live.end(), true) - live.begin());
   return otherReaders(model, live, input_tensor_, first_node) == 0;
 }

@@ -92,7 +92,9 @@ class Executor {
 
   int inputSize() const { return input_size_; }
   Precision precision() const { return precision_; }
-  // The normalised RGB image, 3 x inputSize x inputSize in C4HW4.
+  // The normalised RGB image, 3 x inputSize x inputSize in C4HW4. With the
+  // first conv inside preprocessing (firstConv()), nothing uses it, and it
+  // is a view of its shape only, without memory (buffer null).
   const TensorView& input() const;
   // Throws when the model has no output with this role, or it was not asked for.
   const TensorView& output(OutputRole role) const;
@@ -105,7 +107,7 @@ class Executor {
   struct Step;
   void planTensors(Context& ctx, const Model& model, const ShapePlan& shapes);
   void buildSteps(Context& ctx, const Model& model, const ShapePlan& shapes, const std::vector<bool>& live);
-  bool firstStepFusable(const Model& model, const std::vector<bool>& live) const;
+  bool firstStepFusable(const Model& model, const ShapePlan& shapes, const std::vector<bool>& live) const;
   size_t firstRecordedStep() const { return first_conv_outside_ ? 1 : 0; }
 
   int input_size_;

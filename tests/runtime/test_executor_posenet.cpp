@@ -204,6 +204,24 @@ TEST_F(ExecutorPoseNet, PlannedMemoryIsBelowOneBufferPerTensor) {
   EXPECT_GE(executor.activationBytes(), least);
 }
 
+// With the first conv inside the caller's preprocessing, nothing reads or
+// writes the model input, so it gets no memory of its own.
+TEST_F(ExecutorPoseNet, FirstConvOutsideLeavesTheModelInputWithoutMemory) {
+  ExecutorOptions options;
+  options.first_conv_in_preprocess = true;
+  Executor outside(ctx(), model_, 257, Precision::FP32, {}, options);
+  Executor plain(ctx(), model_, 257, Precision::FP32);
+  ASSERT_TRUE(outside.firstConv().has_value());
+  EXPECT_EQ(outside.dispatchCount() + 1, plain.dispatchCount());
+  EXPECT_EQ(outside.input().buffer, nullptr);
+  EXPECT_EQ(outside.input().shape, (Shape{3, 257, 257}));
+  EXPECT_EQ(outside.input().precision, Precision::FP32);
+  ASSERT_NE(plain.input().buffer, nullptr);
+  std::printf("[ memory   ] PoseNet 257 fp32 activations: %.2f MiB with the model input, %.2f MiB without\n",
+              double(plain.activationBytes()) / (1 << 20), double(outside.activationBytes()) / (1 << 20));
+  EXPECT_LE(outside.activationBytes() + plain.input().bytes(), plain.activationBytes());
+}
+
 TEST_F(ExecutorPoseNet, ReplansForAnotherSizeWithoutReloading) {
   Executor at257(ctx(), model_, 257, Precision::FP32);
   Executor at385(ctx(), model_, 385, Precision::FP32);  // the same Model, no reload
