@@ -24,9 +24,10 @@
 #     runtime/ops/pointwise_coopmat.h); VKPOSE_TUNE_ARGS goes to vkpose-bench as it is
 #   bash tools/gpu-tune.sh VKPOSE_COOPMAT_SHAPE 513,801 1,1,4,2,1,4 1,1,4,2,2,4
 #     (the tensor-core kernel's m,n,s on the layers its rule picks; a second triple for large planes)
+#   bash tools/gpu-tune.sh VKPOSE_COOPMAT_PREFETCH 257,513 2 4 8
 #   bash tools/gpu-tune.sh VKPOSE_COOPMAT_LOAD_BATCH 257,513 0 4 8
 #   bash tools/gpu-tune.sh VKPOSE_COOPMAT_WEIGHTS 257,513 kn nk tiles
-#     (its input copies requested together, and its weight matrix's layout)
+#     (its weight steps requested ahead, its input copies requested together, and its weight matrix's layout)
 set -uo pipefail
 out=${OUT:-/tmp/vkpose-out}
 mkdir -p "$out"

@@ -61,11 +61,19 @@ void shapeFromEnv(uint64_t plane, CoopMatTiling& tiling) {
   }
 }
 
-// The tuning variables for the load batch and the weight layout; malformed values are ignored.
+// A tuning variable holding one number up to `most`; unset or malformed: `fallback`.
+uint32_t numberFromEnv(const char* name, uint32_t most, uint32_t fallback) {
+  const char* env = std::getenv(name);
+  unsigned value = 0;
+  if (env && std::sscanf(env, "%u", &value) == 1 && value <= most) return value;
+  return fallback;
+}
+
+// The tuning variables for the prefetch depth, the load batch and the weight
+// layout; malformed values are ignored.
 CoopMatTiling withEnvOverrides(CoopMatTiling tiling) {
-  const char* batch_env = std::getenv("VKPOSE_COOPMAT_LOAD_BATCH");
-  unsigned batch = 0;
-  if (batch_env && std::sscanf(batch_env, "%u", &batch) == 1 && batch <= kMaxLoadBatch) tiling.load_batch = batch;
+  tiling.prefetch = numberFromEnv("VKPOSE_COOPMAT_PREFETCH", kMaxPrefetch, tiling.prefetch);
+  tiling.load_batch = numberFromEnv("VKPOSE_COOPMAT_LOAD_BATCH", kMaxLoadBatch, tiling.load_batch);
   const char* layout_env = std::getenv("VKPOSE_COOPMAT_WEIGHTS");
   std::string layout = layout_env ? layout_env : "";
   if (layout == "kn") tiling.weights = CoopMatWeightLayout::KMajor;

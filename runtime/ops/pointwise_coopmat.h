@@ -59,7 +59,8 @@ std::string coopMatMissing(const Capabilities& caps, Precision precision);
 // VKPOSE_POINTWISE_COOPMAT overrides that, for tuning: 0 = never, all = every
 // fp16 layer, m_tiles,n_tiles,subgroups[,prefetch[,load_batch]] = every fp16 layer with that tiling.
 // VKPOSE_COOPMAT_SHAPE=m_tiles,n_tiles,subgroups[,m,n,s for planes from 600
-// pixels] replaces the rule's tilings (on the layers it chooses), VKPOSE_COOPMAT_LOAD_BATCH=n (0..32) sets the load batch,
+// pixels] replaces the rule's tilings (on the layers it chooses), VKPOSE_COOPMAT_PREFETCH=n (0..8)
+// sets the prefetch depth, VKPOSE_COOPMAT_LOAD_BATCH=n (0..32) the load batch,
 // VKPOSE_COOPMAT_WEIGHTS=kn|nk|tiles their weight layout (every tiling).
 std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Precision precision, int in_channels,
                                                   uint64_t plane, int out_channels = 0);

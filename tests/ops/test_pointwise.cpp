@@ -468,6 +468,11 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   EXPECT_EQ(shapeOf(33 * 33, 384), "3,1,2");
   shape.set("0,1,2");  // malformed: the rule
   EXPECT_EQ(shapeOf(51 * 51, 384), "2,2,4");
+  test::ScopedEnv prefetch("VKPOSE_COOPMAT_PREFETCH", "8");
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->prefetch, 8u);
+  prefetch.set("9");  // malformed: the default
+  EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->prefetch, 4u);
+  prefetch.set(std::nullopt);
   batch.set("0");
   layout.set("kn");
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->load_batch, 0u);
