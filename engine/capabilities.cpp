@@ -58,6 +58,8 @@ void readProperties(Capabilities& caps, VkPhysicalDevice physical,
   VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
   VkPhysicalDeviceExternalMemoryHostPropertiesEXT host_import{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT};
+  VkPhysicalDeviceShaderSMBuiltinsPropertiesNV sm_builtins{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_SM_BUILTINS_PROPERTIES_NV};
   props.pNext = &subgroup;
   bool has_driver_props =
       caps.api_version >= VK_API_VERSION_1_2 || hasExtension(extensions, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
@@ -68,7 +70,10 @@ void readProperties(Capabilities& caps, VkPhysicalDevice physical,
   if (caps.subgroup_size_control) { *tail = &size_control; tail = &size_control.pNext; }
   bool has_host_import = hasExtension(extensions, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME);
   if (has_host_import) { *tail = &host_import; tail = &host_import.pNext; }
+  bool has_sm_builtins = hasExtension(extensions, VK_NV_SHADER_SM_BUILTINS_EXTENSION_NAME);
+  if (has_sm_builtins) { *tail = &sm_builtins; tail = &sm_builtins.pNext; }
   vkGetPhysicalDeviceProperties2(physical, &props);
+  caps.sm_count = has_sm_builtins ? sm_builtins.shaderSMCount : 0;
 
   const VkPhysicalDeviceLimits& l = props.properties.limits;
   caps.subgroup_size = subgroup.subgroupSize;
@@ -231,6 +236,7 @@ std::string Capabilities::describe() const {
     << "coop matrix:       NV " << yes(cooperative_matrix_nv) << ", KHR " << yes(cooperative_matrix_khr) << "\n";
   for (const auto& m : cooperative_matrix_shapes)
     s << "                   " << m.m << "x" << m.n << "x" << m.k << " " << m.a_type << " -> " << m.c_type << "\n";
+  if (sm_count) s << "SMs:               " << sm_count << "\n";
   s << "host memory import: ";
   if (host_import_alignment) s << "yes, " << host_import_alignment << "-byte alignment\n";
   else s << "no\n";

@@ -49,6 +49,10 @@ struct Capabilities {
   // minImportedHostPointerAlignment where the extension is enabled, else 0.
   uint64_t host_import_alignment = 0;
 
+  // Streaming multiprocessors (VK_NV_shader_sm_builtins' shaderSMCount):
+  // how many workgroups of a large kind run at once. 0 where not reported.
+  uint32_t sm_count = 0;
+
   // Limits
   uint32_t max_workgroup_invocations = 0;
   std::array<uint32_t, 3> max_workgroup_size{};

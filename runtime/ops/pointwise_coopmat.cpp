@@ -34,15 +34,21 @@ std::string str(const CoopMatTiling& t) {
 
 // Measured on an H200 (docs/performance.md, steps 15, 16 and 25): 16-pixel
 // blocks up to 17x17 and 32-pixel blocks above. Where the output channels
-// fill 128-channel blocks, two channel tiles per subgroup (each input row
-// loaded half as often) win once there are enough workgroups to fill the
-// GPU: 246 at 801 gained, 105 at 513 lost.
-CoopMatTiling ruleShape(uint64_t plane, int out_channels) {
+// fill 128-channel blocks, those load each input row half as often, and win
+// where their workgroups still fill the GPU evenly:
+// - two channel tiles per subgroup from 200 workgroups (246 at 801 gained,
+//   105 at 513 lost);
+// - 8 subgroups where the workgroups fit in one round of the SMs but cover
+//   more than half of them (81, 105 and 129 on 132 at 449-577 gained 8-10 us;
+//   159 at 641, a second round on 27 SMs, lost). Only where the device
+//   reports its SM count.
+CoopMatTiling ruleShape(uint64_t plane, int out_channels, uint32_t sm_count) {
   CoopMatTiling tiling;
   tiling.m_tiles = plane >= kWidePlane ? 2 : 1;
   if (plane < kWidePlane || out_channels <= 0 || out_channels % 128 != 0) return tiling;
   uint64_t groups = divUp(plane, uint64_t(32)) * uint64_t(out_channels / 128);
   if (groups >= kGroupsForTwoChannelTiles) tiling.n_tiles = 2;
+  else if (groups > sm_count / 2 && groups <= sm_count) tiling.subgroups = 8;
   return tiling;
 }
 
@@ -119,7 +125,7 @@ std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Prec
   // Unset or malformed: the measured rule.
   if (plane < kMinPlane || in_channels < kMinInChannels) return std::nullopt;
   if (out_channels > 0 && out_channels < kMinOutChannels) return std::nullopt;
-  CoopMatTiling tiling = ruleShape(plane, out_channels);
+  CoopMatTiling tiling = ruleShape(plane, out_channels, caps.sm_count);
   shapeFromEnv(plane, tiling);
   return withEnvOverrides(tiling);
 }

@@ -60,6 +60,18 @@ TEST(Context, MemoryModelAndCooperativeMatricesFollowTheDevicesFeatures) {
   }
 }
 
+// The SM count comes from VK_NV_shader_sm_builtins where the device has it
+// (the H200: 132), and is 0 elsewhere (lavapipe).
+TEST(Context, SmCountWhereTheDeviceReportsIt) {
+  Context& ctx = gpu();
+  bool reported = hasExtension(deviceExtensions(ctx.physicalDevice()), VK_NV_SHADER_SM_BUILTINS_EXTENSION_NAME);
+  if (reported)
+    EXPECT_GT(ctx.caps().sm_count, 0u);
+  else
+    EXPECT_EQ(ctx.caps().sm_count, 0u);
+  EXPECT_EQ(ctx.caps().describe().find("SMs:") != std::string::npos, reported);
+}
+
 // As many frame queues as the compute family has, up to the cap; the first
 // is queue() itself, and slots beyond the count wrap round.
 TEST(Context, FrameQueuesComeFromTheComputeFamily) {

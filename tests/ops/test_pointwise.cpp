@@ -450,12 +450,25 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
     return t ? std::to_string(t->m_tiles) + "," + std::to_string(t->n_tiles) + "," + std::to_string(t->subgroups)
              : std::string("none");
   };
-  // 128-channel blocks where the channels fill them and enough workgroups remain.
+  // 128-channel blocks where the channels fill them and enough workgroups
+  // remain; the SM count is not known here.
+  ASSERT_EQ(caps.sm_count, 0u);
   EXPECT_EQ(shapeOf(17 * 17, 384), "1,1,4");
   EXPECT_EQ(shapeOf(33 * 33, 384), "2,1,4");  // 35 x 3 workgroups: too few
   EXPECT_EQ(shapeOf(41 * 41, 384), "2,1,4");  // 53 x 3
   EXPECT_EQ(shapeOf(51 * 51, 384), "2,2,4");  // 82 x 3
   EXPECT_EQ(shapeOf(51 * 51, 768), "2,2,4");
+  // With 132 SMs: 8 subgroups where the workgroups fill more than half of
+  // them in one round.
+  caps.sm_count = 132;
+  EXPECT_EQ(shapeOf(25 * 25, 384), "2,1,4");  // 20 x 3 = 60: half the SMs idle
+  EXPECT_EQ(shapeOf(29 * 29, 384), "2,1,8");  // 27 x 3 = 81
+  EXPECT_EQ(shapeOf(33 * 33, 384), "2,1,8");  // 105
+  EXPECT_EQ(shapeOf(37 * 37, 384), "2,1,8");  // 129
+  EXPECT_EQ(shapeOf(41 * 41, 384), "2,1,4");  // 159: a second round
+  EXPECT_EQ(shapeOf(51 * 51, 384), "2,2,4");
+  EXPECT_EQ(shapeOf(33 * 33, 192), "2,1,4");  // does not fill 128-channel blocks
+  caps.sm_count = 0;
   EXPECT_EQ(shapeOf(65 * 65, 192), "2,1,4");  // 192 does not fill 128-channel blocks
   EXPECT_EQ(shapeOf(33 * 33, 0), "2,1,4");    // channels not known
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->load_batch, 8u);
