@@ -1,5 +1,6 @@
 #include "runtime/ops/pointwise_coopmat.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -95,6 +96,17 @@ uint64_t sharedBytes(const CoopMatTiling& t, int in_channels) {
          uint64_t(t.blockPixels()) * t.blockChannels() * 4;
 }
 
+// Wide inputs need more shared memory than a large block has (768 channels
+// on 32 pixels: 56.5 KiB): such layers take the smallest block, and the plain
+// kernel where even that does not fit, rather than a tiling that fails.
+std::optional<CoopMatTiling> fittingSharedMemory(const Capabilities& caps, int in_channels, CoopMatTiling tiling) {
+  if (sharedBytes(tiling, in_channels) <= caps.max_shared_memory_bytes) return tiling;
+  tiling.m_tiles = tiling.n_tiles = 1;
+  tiling.subgroups = std::min(tiling.subgroups, CoopMatTiling{}.subgroups);
+  if (sharedBytes(tiling, in_channels) <= caps.max_shared_memory_bytes) return tiling;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string coopMatMissing(const Capabilities& caps, Precision precision) {
@@ -127,7 +139,7 @@ std::optional<CoopMatTiling> defaultCoopMatTiling(const Capabilities& caps, Prec
   if (out_channels > 0 && out_channels < kMinOutChannels) return std::nullopt;
   CoopMatTiling tiling = ruleShape(plane, out_channels, caps.sm_count);
   shapeFromEnv(plane, tiling);
-  return withEnvOverrides(tiling);
+  return fittingSharedMemory(caps, in_channels, withEnvOverrides(tiling));
 }
 
 void validateCoopMat(const Capabilities& caps, Precision precision, const CoopMatTiling& t, int in_channels) {

@@ -126,6 +126,9 @@ std::vector<PointwiseCase> halfPrecision() {
     cases.push_back({17, 34, 33, 7, kRelu6, p, false});
     cases.push_back({34, 5, 1, 1, Epilogue{Activation::Clip, 0.25f, 1.5f}, p});
   }
+  // Too wide for a 32-pixel tensor-core block's 48 KiB of shared memory: where
+  // the kernel runs, the rule falls back to 16-pixel blocks.
+  cases.push_back({768, 128, 29, 29, kRelu6, Precision::FP16Storage});
   return cases;
 }
 
@@ -469,6 +472,20 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   EXPECT_EQ(shapeOf(51 * 51, 384), "2,2,4");
   EXPECT_EQ(shapeOf(33 * 33, 192), "2,1,4");  // does not fill 128-channel blocks
   caps.sm_count = 0;
+  // Inputs too wide for the block's shared memory (48 KiB here) take the
+  // smallest block, or the plain kernel where even that does not fit.
+  auto wide = [&](int in_channels, uint64_t plane, int out_channels) {
+    std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, in_channels, plane, out_channels);
+    return t ? std::to_string(t->m_tiles) + "," + std::to_string(t->n_tiles) + "," + std::to_string(t->subgroups)
+             : std::string("none");
+  };
+  EXPECT_EQ(wide(384, 33 * 33, 384), "2,1,4");   // 32.5 KiB
+  EXPECT_EQ(wide(768, 33 * 33, 768), "1,1,4");   // 2,2,4 would need 64.5 KiB
+  EXPECT_EQ(wide(1024, 17 * 17, 1024), "1,1,4");
+  EXPECT_EQ(wide(2048, 17 * 17, 1024), "none");  // 1,1,4 would need 68.3 KiB
+  for (int in_channels : {768, 1024})
+    EXPECT_NO_THROW(validateCoopMat(caps, fp16s, *defaultCoopMatTiling(caps, fp16s, in_channels, 51 * 51, 768),
+                                    in_channels));
   EXPECT_EQ(shapeOf(65 * 65, 192), "2,1,4");  // 192 does not fill 128-channel blocks
   EXPECT_EQ(shapeOf(33 * 33, 0), "2,1,4");    // channels not known
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 33 * 33, 384)->load_batch, 8u);
