@@ -35,11 +35,7 @@ layout(push_constant) uniform Push {
 #include "preprocess_fields.glsl"
   uint out_w, out_h, out_c4;
   uint out_channels;  // real channel count: lanes at or past it are padding
-  int kernel_w, kernel_h;
-  int stride_w, stride_h;
-  int dilation_w, dilation_h;
-  int pad_left, pad_top;
-  float clip_min, clip_max;
+#include "conv_window_fields.glsl"
 } p;
 
 #include "frame_source.glsl"

@@ -29,8 +29,9 @@ namespace vkpose {
 
 class CommandRecorder;
 
-// The window and clip fields of a dense conv's push block, in the order both
-// conv2d.comp and preprocess_conv.comp declare them.
+// The window and clip fields of a dense conv's push block, as
+// shaders/common/conv_window_fields.glsl declares them for conv2d.comp and
+// preprocess_conv.comp.
 struct ConvWindowPush {
   int32_t kernel_w, kernel_h;
   int32_t stride_w, stride_h;
