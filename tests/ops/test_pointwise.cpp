@@ -448,11 +448,13 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   EXPECT_EQ(defaultCoopMatTiling(caps, fp16s, 384, 17 * 17)->prefetch, 4u);
   test::ScopedEnv shape("VKPOSE_COOPMAT_SHAPE", std::nullopt), batch("VKPOSE_COOPMAT_LOAD_BATCH", std::nullopt),
       layout("VKPOSE_COOPMAT_WEIGHTS", std::nullopt);
-  auto shapeOf = [&](uint64_t plane, int out_channels) {
-    std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, 384, plane, out_channels);
+  // The rule's m_tiles,n_tiles,subgroups for a layer, or "none" (the plain kernel).
+  auto tilingOf = [&](int in_channels, uint64_t plane, int out_channels) {
+    std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, in_channels, plane, out_channels);
     return t ? std::to_string(t->m_tiles) + "," + std::to_string(t->n_tiles) + "," + std::to_string(t->subgroups)
              : std::string("none");
   };
+  auto shapeOf = [&](uint64_t plane, int out_channels) { return tilingOf(384, plane, out_channels); };
   // 128-channel blocks where the channels fill them and enough workgroups
   // remain; the SM count is not known here.
   ASSERT_EQ(caps.sm_count, 0u);
@@ -474,15 +476,10 @@ TEST(PointwiseTensorCores, Fp16LayersFrom17x17ByDefault) {
   caps.sm_count = 0;
   // Inputs too wide for the block's shared memory (48 KiB here) take the
   // smallest block, or the plain kernel where even that does not fit.
-  auto wide = [&](int in_channels, uint64_t plane, int out_channels) {
-    std::optional<CoopMatTiling> t = defaultCoopMatTiling(caps, fp16s, in_channels, plane, out_channels);
-    return t ? std::to_string(t->m_tiles) + "," + std::to_string(t->n_tiles) + "," + std::to_string(t->subgroups)
-             : std::string("none");
-  };
-  EXPECT_EQ(wide(384, 33 * 33, 384), "2,1,4");   // 32.5 KiB
-  EXPECT_EQ(wide(768, 33 * 33, 768), "1,1,4");   // 2,2,4 would need 64.5 KiB
-  EXPECT_EQ(wide(1024, 17 * 17, 1024), "1,1,4");
-  EXPECT_EQ(wide(2048, 17 * 17, 1024), "none");  // 1,1,4 would need 68.3 KiB
+  EXPECT_EQ(tilingOf(384, 33 * 33, 384), "2,1,4");   // 32.5 KiB
+  EXPECT_EQ(tilingOf(768, 33 * 33, 768), "1,1,4");   // 2,2,4 would need 64.5 KiB
+  EXPECT_EQ(tilingOf(1024, 17 * 17, 1024), "1,1,4");
+  EXPECT_EQ(tilingOf(2048, 17 * 17, 1024), "none");  // 1,1,4 would need 68.3 KiB
   for (int in_channels : {768, 1024})
     EXPECT_NO_THROW(validateCoopMat(caps, fp16s, *defaultCoopMatTiling(caps, fp16s, in_channels, 51 * 51, 768),
                                     in_channels));
